@@ -1,0 +1,43 @@
+# Two commands do all set-up on a fresh machine:
+#   make demo   - install, then run the main job (the gate demo over sample prompts)
+#   make test   - install, then ruff, mypy --strict and the whole pytest suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup demo test lint typecheck unit integration bench-gate clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev,presidio,bench]"
+	$(BIN)/pip check
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/hybridchain demo
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+unit: setup
+	$(BIN)/pytest tests/unit -q
+
+integration: setup
+	$(BIN)/pytest tests/integration -q
+
+test: lint typecheck
+	$(BIN)/pytest -q
+
+bench-gate: setup
+	$(BIN)/python benchmarks/gate.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

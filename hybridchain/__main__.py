@@ -1,0 +1,5 @@
+"""``python -m hybridchain``."""
+
+from hybridchain.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,5 @@
+"""The ``hybridchain`` command line."""
+
+from hybridchain.cli.main import main
+
+__all__ = ["main"]

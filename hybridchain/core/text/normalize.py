@@ -1,0 +1,158 @@
+"""Normalize text before detection, keeping a map back to the original offsets."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["NormalizedText", "normalize"]
+
+# Format characters (category Cf: zero-width space/joiners, BOM, soft hyphen, bidi
+# controls) are invisible and used to split values so that patterns miss them.
+_INVISIBLE_CATEGORY = "Cf"
+
+# `name [at] domain [dot] com`, `name (at) domain (dot) com`, `name{at}domain`: the
+# bracketed words are unambiguous, so they are rewritten wherever they appear.
+_BRACKETED = re.compile(r"[\[({<][ \t]{0,3}(at|dot)[ \t]{0,3}[\])}>]", re.IGNORECASE)
+# `name at domain dot com` in plain words: only when the whole shape of an address is there.
+_SPELLED = re.compile(
+    r"(?<=[A-Za-z0-9]) (?:at|AT) ([A-Za-z0-9-]{1,63})((?: (?:dot|DOT) [A-Za-z0-9-]{1,63}){1,4})(?![\w-])"
+)
+_SPELLED_DOT = re.compile(r" (?:dot|DOT) ")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """A normalized string and the offsets of its characters in the original.
+
+    >>> n = normalize("mail: jo [at] example [dot] com")
+    >>> n.text
+    'mail: jo@example.com'
+    >>> n.original_span(6, 20)
+    (6, 31)
+    """
+
+    text: str
+    """The normalized text that detectors see."""
+    starts: tuple[int, ...] | None = None
+    """Original start offset of each normalized character; ``None`` when unchanged."""
+    ends: tuple[int, ...] | None = None
+    """Original end offset of each normalized character; ``None`` when unchanged."""
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalized text back to the original text."""
+        if self.starts is None or self.ends is None:
+            return start, end
+        if end <= start:
+            at = self.starts[start] if start < len(self.starts) else self._original_length()
+            return at, at
+        return self.starts[start], self.ends[end - 1]
+
+    def _original_length(self) -> int:
+        return self.ends[-1] if self.ends else 0
+
+
+def _has_invisible_or_compat(text: str) -> bool:
+    if text.isascii():
+        return False
+    if not unicodedata.is_normalized("NFKC", text):
+        return True
+    return any(unicodedata.category(c) == _INVISIBLE_CATEGORY for c in text if ord(c) > 127)
+
+
+def _unicode_pass(text: str) -> tuple[list[str], list[int], list[int]]:
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, c in enumerate(text):
+        if ord(c) < 128:
+            chars.append(c)
+            starts.append(i)
+            ends.append(i + 1)
+            continue
+        if unicodedata.category(c) == _INVISIBLE_CATEGORY:
+            continue
+        for n in unicodedata.normalize("NFKC", c):
+            chars.append(n)
+            starts.append(i)
+            ends.append(i + 1)
+    return chars, starts, ends
+
+
+def _rewrite(
+    text: str, starts: list[int], ends: list[int], edits: list[tuple[int, int, str]]
+) -> tuple[str, list[int], list[int]]:
+    """Apply sorted, non-overlapping ``(start, end, replacement)`` edits and their maps."""
+    out: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    pos = 0
+    for a, b, repl in edits:
+        out.append(text[pos:a])
+        new_starts.extend(starts[pos:a])
+        new_ends.extend(ends[pos:a])
+        out.append(repl)
+        # A replacement character covers the whole original span it replaces.
+        new_starts.extend([starts[a]] * len(repl))
+        new_ends.extend([ends[b - 1]] * len(repl))
+        pos = b
+    out.append(text[pos:])
+    new_starts.extend(starts[pos:])
+    new_ends.extend(ends[pos:])
+    return "".join(out), new_starts, new_ends
+
+
+def _spelled_edits(text: str) -> list[tuple[int, int, str]]:
+    lowered = text.lower()
+    edits: list[tuple[int, int, str]] = []
+    if "at]" in lowered or "at)" in lowered or "at}" in lowered or "at>" in lowered:
+        for m in _BRACKETED.finditer(text):
+            # Swallow the blanks around the bracket too: `jo [at] example` is `jo@example`.
+            start, end = m.start(), m.end()
+            while start > 0 and text[start - 1] in " \t" and m.start() - start < 3:
+                start -= 1
+            while end < len(text) and text[end] in " \t" and end - m.end() < 3:
+                end += 1
+            edits.append((start, end, "@" if m.group(1).lower() == "at" else "."))
+    if not edits and " at " in lowered and " dot " in lowered:
+        # Bracketed and spelled forms rarely mix; doing one kind keeps edits disjoint.
+        for m in _SPELLED.finditer(text):
+            edits.append((m.start(), m.start(1), "@"))
+            tail_start = m.start(2)
+            for d in _SPELLED_DOT.finditer(m.group(2)):
+                edits.append((tail_start + d.start(), tail_start + d.end(), "."))
+        edits.sort()
+    return edits
+
+
+def normalize(text: str) -> NormalizedText:
+    """Normalize ``text`` for detection and keep the offset map.
+
+    Applies NFKC (full-width digits become ASCII), drops invisible format
+    characters (zero-width spaces, soft hyphens), and rewrites spelled-out email
+    addresses (``jo [at] example [dot] com``). Digits split by spaces, dots or
+    dashes are left in place; the numeric detectors accept such separators.
+
+    Args:
+        text: The original text.
+
+    Returns:
+        The normalized text with a map back to ``text``; plain ASCII text with
+        nothing spelled out is returned as is, without a map.
+    """
+    unicode_changes = _has_invisible_or_compat(text)
+    if unicode_changes:
+        chars, starts, ends = _unicode_pass(text)
+        current = "".join(chars)
+    else:
+        current = text
+    edits = _spelled_edits(current)
+    if not edits and not unicode_changes:
+        return NormalizedText(text)
+    if not unicode_changes:
+        starts = list(range(len(text)))
+        ends = list(range(1, len(text) + 1))
+    if edits:
+        current, starts, ends = _rewrite(current, starts, ends, edits)
+    return NormalizedText(current, tuple(starts), tuple(ends))

@@ -1,0 +1,5 @@
+"""LangChain adapters: the hybrid components as Runnables."""
+
+from hybridchain.langchain.gate import GateMode, SensitivityGate
+
+__all__ = ["GateMode", "SensitivityGate"]

@@ -1,0 +1,37 @@
+import hybridchain
+
+
+def test_public_api_is_pinned() -> None:
+    assert hybridchain.__all__ == [
+        "CallableRecognizer",
+        "Detector",
+        "Finding",
+        "GateMode",
+        "HybridchainError",
+        "MissingExtraError",
+        "PresidioDetector",
+        "Pseudonymizer",
+        "RegexRecognizer",
+        "RegexRecognizerConfig",
+        "RouteDecision",
+        "SensitiveDataError",
+        "Sensitivity",
+        "SensitivityGate",
+        "SensitivityPolicy",
+        "SensitivityReport",
+    ]
+
+
+def test_every_exported_name_resolves() -> None:
+    for name in hybridchain.__all__:
+        assert getattr(hybridchain, name).__module__.startswith("hybridchain.")
+
+
+def test_unit_tests_cannot_open_sockets() -> None:
+    import socket
+
+    import pytest
+    from pytest_socket import SocketBlockedError
+
+    with pytest.raises(SocketBlockedError):
+        socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -1,0 +1,54 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hybridchain.core.text.normalize import normalize
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("jo [at] example [dot] com", "jo@example.com"),
+        ("jo (at) example (dot) co (dot) uk", "jo@example.co.uk"),
+        ("jo{at}example{dot}org", "jo@example.org"),
+        ("jo at example dot com", "jo@example.com"),
+        ("４１１１　１１１１", "4111 1111"),
+        ("41\u200b11\u200c11\u200d11\ufeff", "41111111"),
+        ("ex\u00adample", "example"),
+    ],
+)
+def test_rewrites_obfuscations(text: str, expected: str) -> None:
+    assert normalize(text).text == expected
+
+
+@pytest.mark.parametrize("text", ["look at this", "meet at noon", "plain ascii", "at 5 dot 30"])
+def test_leaves_prose_alone(text: str) -> None:
+    n = normalize(text)
+    assert n.text == text
+    assert n.starts is None
+
+
+def test_maps_offsets_back_to_the_original() -> None:
+    original = "mail jo [at] example [dot] com now"
+    n = normalize(original)
+    start = n.text.index("jo@")
+    end = start + len("jo@example.com")
+    a, b = n.original_span(start, end)
+    assert original[a:b] == "jo [at] example [dot] com"
+
+
+def test_full_width_offsets() -> None:
+    original = "card ４１１１\u200b１１"
+    n = normalize(original)
+    assert n.text == "card 411111"
+    assert n.original_span(5, 11) == (5, len(original))
+
+
+@given(st.text(max_size=200))
+def test_offsets_are_monotonic_and_in_range(text: str) -> None:
+    n = normalize(text)
+    for i in range(len(n.text)):
+        a, b = n.original_span(i, i + 1)
+        assert 0 <= a < b <= len(text)
+    if n.starts is not None:
+        assert list(n.starts) == sorted(n.starts)
