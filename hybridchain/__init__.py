@@ -1,4 +1,4 @@
-"""hybridchain: run a local and a cloud model side by side and decide, per request, which answers."""
+"""hybridchain: run a local and a cloud model side by side; decide per request which answers."""
 
 from hybridchain.core.decision import RouteDecision
 from hybridchain.core.detect import (

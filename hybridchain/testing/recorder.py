@@ -149,11 +149,12 @@ class _Server(ThreadingHTTPServer):
 class RecorderServer:
     """An OpenAI-compatible chat server on loopback that records every request body.
 
-    Example:
-        >>> with RecorderServer() as cloud:  # doctest: +SKIP
-        ...     model = ChatOpenAI(base_url=cloud.base_url, api_key="x", model="gpt-4o")
-        ...     model.invoke("hi")
-        ...     cloud.sent_text()
+    Example::
+
+        with RecorderServer() as cloud:
+            model = ChatOpenAI(base_url=cloud.base_url, api_key="x", model="gpt-4o")
+            model.invoke("hi")
+            assert "hi" in cloud.sent_text()
     """
 
     def __init__(self, reply: str | None = None) -> None:

@@ -15,13 +15,30 @@ from hybridchain.core.text.normalize import normalize
         ("４１１１　１１１１", "4111 1111"),
         ("41\u200b11\u200c11\u200d11\ufeff", "41111111"),
         ("ex\u00adample", "example"),
+        ("src=94[.]169[.]41[.]114", "src=94.169.41.114"),
+        ("4 1 1 2 - 9 4 4 2 - 0 2 7 1 - 0 6 4 2", "4112-9442-0271-0642"),
+        ("3.5.7.7 6.7.8.6 3.7.5.6 9.5.0.0", "3577 6786 3756 9500"),
+        ("ssn 2-4-0 5-9 2-0-7-9", "ssn 240 59 2079"),
+        ("D E 4 3 7 0 4 5 0 0 1 2", "DE4370450012"),
     ],
 )
 def test_rewrites_obfuscations(text: str, expected: str) -> None:
     assert normalize(text).text == expected
 
 
-@pytest.mark.parametrize("text", ["look at this", "meet at noon", "plain ascii", "at 5 dot 30"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "look at this",
+        "meet at noon",
+        "plain ascii",
+        "at 5 dot 30",
+        "version 1.2.3.4",
+        "a b c d e f g h i",
+        "4111 1111 1111 1111",
+        "2024-01-02 12:30",
+    ],
+)
 def test_leaves_prose_alone(text: str) -> None:
     n = normalize(text)
     assert n.text == text
@@ -52,3 +69,11 @@ def test_offsets_are_monotonic_and_in_range(text: str) -> None:
         assert 0 <= a < b <= len(text)
     if n.starts is not None:
         assert list(n.starts) == sorted(n.starts)
+
+
+def test_spaced_run_offsets_cover_the_original() -> None:
+    original = "card 4 1 1 1 - 1 1 1 1 - 1 1 1 1 - 1 1 1 1 ok"
+    n = normalize(original)
+    start = n.text.index("4111")
+    a, b = n.original_span(start, start + len("4111-1111-1111-1111"))
+    assert original[a:b] == "4 1 1 1 - 1 1 1 1 - 1 1 1 1 - 1 1 1 1"

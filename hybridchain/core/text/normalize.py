@@ -14,12 +14,23 @@ _INVISIBLE_CATEGORY = "Cf"
 
 # `name [at] domain [dot] com`, `name (at) domain (dot) com`, `name{at}domain`: the
 # bracketed words are unambiguous, so they are rewritten wherever they appear.
-_BRACKETED = re.compile(r"[\[({<][ \t]{0,3}(at|dot)[ \t]{0,3}[\])}>]", re.IGNORECASE)
+_BRACKETED = re.compile(r"[\[({<][ \t]{0,3}(at|dot|[.:@])[ \t]{0,3}[\])}>]", re.IGNORECASE)
+_BRACKET_HINTS = ("at]", "at)", "at}", "at>", "[.]", "(.)", "{.}", "[:]", "[@]", "(@)")
 # `name at domain dot com` in plain words: only when the whole shape of an address is there.
 _SPELLED = re.compile(
-    r"(?<=[A-Za-z0-9]) (?:at|AT) ([A-Za-z0-9-]{1,63})((?: (?:dot|DOT) [A-Za-z0-9-]{1,63}){1,4})(?![\w-])"
+    r"(?<=[A-Za-z0-9]) (?:at|AT) ([A-Za-z0-9-]{1,63})"
+    r"((?: (?:dot|DOT) [A-Za-z0-9-]{1,63}){1,4})(?![\w-])"
 )
 _SPELLED_DOT = re.compile(r" (?:dot|DOT) ")
+# `4 1 1 1 - 1 1 1 1 ...`, `3.5.8.8.1.1.8.0.1`, `D E 8 9 3 7 ...`: values typed one
+# character at a time. Elements are single characters (never followed by another), so
+# each element has one way to match and the scan stays linear.
+_SPACED_HINT = re.compile(r"\d[ .\-]{1,3}\d[ .\-]{1,3}\d[ .\-]{1,3}\d")
+_SPACED_RUN = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z0-9](?![A-Za-z0-9])(?:[ .\-]{1,3}[A-Za-z0-9](?![A-Za-z0-9])){7,}"
+)
+_SEPARATOR = re.compile(r"[ .\-]{1,3}")
+_MIN_SPACED_DIGITS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +117,7 @@ def _rewrite(
 def _spelled_edits(text: str) -> list[tuple[int, int, str]]:
     lowered = text.lower()
     edits: list[tuple[int, int, str]] = []
-    if "at]" in lowered or "at)" in lowered or "at}" in lowered or "at>" in lowered:
+    if any(hint in lowered for hint in _BRACKET_HINTS):
         for m in _BRACKETED.finditer(text):
             # Swallow the blanks around the bracket too: `jo [at] example` is `jo@example`.
             start, end = m.start(), m.end()
@@ -114,7 +125,8 @@ def _spelled_edits(text: str) -> list[tuple[int, int, str]]:
                 start -= 1
             while end < len(text) and text[end] in " \t" and end - m.end() < 3:
                 end += 1
-            edits.append((start, end, "@" if m.group(1).lower() == "at" else "."))
+            word = m.group(1).lower()
+            edits.append((start, end, {"at": "@", "dot": "."}.get(word, word)))
     if not edits and " at " in lowered and " dot " in lowered:
         # Bracketed and spelled forms rarely mix; doing one kind keeps edits disjoint.
         for m in _SPELLED.finditer(text):
@@ -126,13 +138,43 @@ def _spelled_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
+def _spaced_edits(text: str) -> list[tuple[int, int, str]]:
+    """Join values typed one character at a time, keeping their group boundaries.
+
+    The separator used most inside a run joins characters and is dropped; any other
+    separator marks a group boundary and becomes one ``-`` or blank, so
+    ``2-4-0 5-9 2-0-7-9`` reads ``240 59 2079``.
+    """
+    if _SPACED_HINT.search(text) is None:
+        return []
+    edits: list[tuple[int, int, str]] = []
+    for run in _SPACED_RUN.finditer(text):
+        if sum(c.isdigit() for c in run.group()) < _MIN_SPACED_DIGITS:
+            continue
+        seps = list(_SEPARATOR.finditer(run.group()))
+        counts: dict[str, int] = {}
+        for sep in seps:
+            counts[sep.group()] = counts.get(sep.group(), 0) + 1
+        joiner = max(counts, key=lambda k: counts[k])
+        base = run.start()
+        for sep in seps:
+            value = sep.group()
+            if value == joiner:
+                replacement = ""
+            else:
+                replacement = "-" if "-" in value else " " if " " in value else "."
+            edits.append((base + sep.start(), base + sep.end(), replacement))
+    return edits
+
+
 def normalize(text: str) -> NormalizedText:
     """Normalize ``text`` for detection and keep the offset map.
 
     Applies NFKC (full-width digits become ASCII), drops invisible format
-    characters (zero-width spaces, soft hyphens), and rewrites spelled-out email
-    addresses (``jo [at] example [dot] com``). Digits split by spaces, dots or
-    dashes are left in place; the numeric detectors accept such separators.
+    characters (zero-width spaces, soft hyphens), rewrites spelled-out or defanged
+    addresses (``jo [at] example [dot] com``, ``10[.]0[.]0[.]7``), and joins values
+    typed one character at a time (``4 1 1 1 - 1 1 1 1 …``). Ordinary groupings such
+    as ``4111 1111 1111 1111`` are left in place; the numeric detectors accept them.
 
     Args:
         text: The original text.
@@ -148,11 +190,15 @@ def normalize(text: str) -> NormalizedText:
     else:
         current = text
     edits = _spelled_edits(current)
-    if not edits and not unicode_changes:
+    spaced = _spaced_edits(current)
+    if not edits and not spaced and not unicode_changes:
         return NormalizedText(text)
     if not unicode_changes:
         starts = list(range(len(text)))
         ends = list(range(1, len(text) + 1))
     if edits:
         current, starts, ends = _rewrite(current, starts, ends, edits)
+        spaced = _spaced_edits(current)
+    if spaced:
+        current, starts, ends = _rewrite(current, starts, ends, spaced)
     return NormalizedText(current, tuple(starts), tuple(ends))
