@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Sequence
 
 from hybridchain.cli.demo import run_demo
+from hybridchain.cli.plan import add_plan_parser, run_plan
 
 __all__ = ["main"]
 
@@ -21,7 +22,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="pseudonymize",
         help="what the gate does with sensitive prompts (default: pseudonymize)",
     )
+    add_plan_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "demo":
         return run_demo(args.mode)
+    if args.command == "plan":
+        return run_plan(args)
     return 2  # pragma: no cover - argparse rejects unknown commands
