@@ -1,5 +1,19 @@
 """hybridchain: run a local and a cloud model side by side; decide per request which answers."""
 
+from hybridchain.core.cost import (
+    Budget,
+    BudgetExceededError,
+    BudgetGuard,
+    BudgetScope,
+    CloudPrices,
+    CostEvent,
+    LocalCostModel,
+    MemoryLedger,
+    ModelPrice,
+    RedisLedger,
+    SQLiteLedger,
+)
+from hybridchain.core.cost.report import CostReport
 from hybridchain.core.decision import RouteDecision
 from hybridchain.core.detect import (
     CallableRecognizer,
@@ -12,23 +26,38 @@ from hybridchain.core.policy import RegexRecognizerConfig, SensitivityPolicy
 from hybridchain.core.pseudonymize import Pseudonymizer
 from hybridchain.core.sensitivity import Sensitivity
 from hybridchain.errors import HybridchainError, MissingExtraError, SensitiveDataError
+from hybridchain.langchain.cost_meter import CostMeter, cost_meter
 from hybridchain.langchain.gate import GateMode, SensitivityGate
 
 __all__ = [
+    "Budget",
+    "BudgetExceededError",
+    "BudgetGuard",
+    "BudgetScope",
     "CallableRecognizer",
+    "CloudPrices",
+    "CostEvent",
+    "CostMeter",
+    "CostReport",
     "Detector",
     "Finding",
     "GateMode",
     "HybridchainError",
+    "LocalCostModel",
+    "MemoryLedger",
     "MissingExtraError",
+    "ModelPrice",
     "PresidioDetector",
     "Pseudonymizer",
+    "RedisLedger",
     "RegexRecognizer",
     "RegexRecognizerConfig",
     "RouteDecision",
+    "SQLiteLedger",
     "SensitiveDataError",
     "Sensitivity",
     "SensitivityGate",
     "SensitivityPolicy",
     "SensitivityReport",
+    "cost_meter",
 ]

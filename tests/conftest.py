@@ -18,3 +18,6 @@ settings.register_profile(
 )
 settings.register_profile("dev", deadline=None, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# LiteLLM must use its bundled price map: tests never fetch it.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")

@@ -17,6 +17,7 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableSerializa
 from langchain_core.runnables.base import coerce_to_runnable
 from pydantic import ConfigDict, Field, PrivateAttr, field_validator
 
+from hybridchain.core.cost.budget import BudgetGuard
 from hybridchain.core.decision import EVENT_NAME, RouteDecision
 from hybridchain.core.detect.base import Detector
 from hybridchain.core.detect.defaults import default_detectors
@@ -96,6 +97,8 @@ class SensitivityGate(RunnableSerializable[Any, Any]):
     """Detectors to use instead of the default set (``None``: the defaults for the policy)."""
     extra_detectors: list[Any] = Field(default_factory=list)
     """Detectors added to the set, e.g. :class:`~hybridchain.PresidioDetector`."""
+    budget: BudgetGuard | None = None
+    """Cloud budgets; when one with ``action="route_local"`` is spent, requests go local."""
 
     _scanner: Scanner | None = PrivateAttr(default=None)
 
@@ -173,7 +176,16 @@ class SensitivityGate(RunnableSerializable[Any, Any]):
             raise ValueError("SensitivityGate needs a `local` or `cloud` target to be invoked")
         if may_cloud:
             reasons.append(f"{level} may reach the cloud")
-            return plan("cloud", level) if self.cloud is not None else plan("local", level)
+            if self.cloud is None:
+                return plan("local", level)
+            if self.budget is not None and not self.budget.allows_cloud(
+                _model_name(self.cloud), config.get("tags") or ()
+            ):
+                reasons.append("cloud budget exhausted: routed local")
+                if self.local is not None:
+                    return plan("local", level)
+                return blocked("cloud budget exhausted and no local target is set")
+            return plan("cloud", level)
         if self.mode == "block":
             return blocked(f"{level} may not reach the cloud (mode=block)")
         if self.mode == "pseudonymize" and self.cloud is not None and not report.errors:
@@ -322,6 +334,11 @@ class SensitivityGate(RunnableSerializable[Any, Any]):
         last = None if restorer is None else restorer.flush()
         if last is not None:
             yield last
+
+
+def _model_name(runnable: Runnable[Any, Any]) -> str | None:
+    name = getattr(runnable, "model_name", None) or getattr(runnable, "model", None)
+    return name if isinstance(name, str) else None
 
 
 def _join(chunks: Iterator[Any]) -> Any:

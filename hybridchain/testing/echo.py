@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
+from langchain_core.language_models import BaseChatModel, LangSmithParams
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field
@@ -35,6 +35,8 @@ class EchoChatModel(BaseChatModel):
 
     label: str = "echo"
     """Prefix of every answer, naming the model."""
+    model_name: str = "echo"
+    """Model name reported in ``response_metadata`` and run metadata."""
     reply: str | None = None
     """Fixed answer text; ``None`` echoes the last message."""
     tool_name: str | None = None
@@ -47,6 +49,16 @@ class EchoChatModel(BaseChatModel):
     @property
     def _llm_type(self) -> str:
         return "hybridchain-echo"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_name": self.model_name}
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = super()._get_ls_params(stop=stop, **kwargs)
+        params["ls_provider"] = "hybridchain-echo"
+        params["ls_model_name"] = self.model_name
+        return params
 
     def _answer(self, messages: list[BaseMessage]) -> AIMessage:
         self.requests.append(list(messages))
@@ -62,8 +74,11 @@ class EchoChatModel(BaseChatModel):
                 content="",
                 tool_calls=[{"name": self.tool_name, "args": {"text": text}, "id": "call_1"}],
                 usage_metadata=usage,
+                response_metadata={"model_name": self.model_name},
             )
-        return AIMessage(content=text, usage_metadata=usage)
+        return AIMessage(
+            content=text, usage_metadata=usage, response_metadata={"model_name": self.model_name}
+        )
 
     def _generate(
         self,

@@ -3,22 +3,36 @@ import hybridchain
 
 def test_public_api_is_pinned() -> None:
     assert hybridchain.__all__ == [
+        "Budget",
+        "BudgetExceededError",
+        "BudgetGuard",
+        "BudgetScope",
         "CallableRecognizer",
+        "CloudPrices",
+        "CostEvent",
+        "CostMeter",
+        "CostReport",
         "Detector",
         "Finding",
         "GateMode",
         "HybridchainError",
+        "LocalCostModel",
+        "MemoryLedger",
         "MissingExtraError",
+        "ModelPrice",
         "PresidioDetector",
         "Pseudonymizer",
+        "RedisLedger",
         "RegexRecognizer",
         "RegexRecognizerConfig",
         "RouteDecision",
+        "SQLiteLedger",
         "SensitiveDataError",
         "Sensitivity",
         "SensitivityGate",
         "SensitivityPolicy",
         "SensitivityReport",
+        "cost_meter",
     ]
 
 

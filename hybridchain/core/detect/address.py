@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from hybridchain.core.detect.person import table_cells
 from hybridchain.core.findings import Finding
 
 __all__ = ["AddressDetector"]
@@ -28,6 +29,34 @@ _SUFFIX = (
     r"|(?:St|Ave|Av|Rd|Blvd|Ln|Dr|Ct|Pl|Ter|Cir|Hwy|Pkwy|Sq|Trl|Cres"
     r"|ST|AVE|RD|BLVD|LN|DR|CT|PL|HWY|PKWY)\.?)"
 )
+# The rest of the USPS street suffixes (Publication 28, appendix C1), plurals included. They are
+# ordinary words ("3 Green Hills"), so a street ending in one needs a unit or a city tail too.
+_WIDE_SUFFIXES = (
+    "Arcade Bend Bluff Bluffs Bottom Branch Bridge Brook Brooks Burg Burgs Bypass Camp Canyon Cape"
+    " Causeway Center Centers Circles Cliff Cliffs Club Common Commons Corner Corners Course"
+    " Courts Cove Coves Creek Crest Crossing Crossroad Curve Dale Dam Divide Drives Estate"
+    " Estates Expressway Extension Extensions Fall Falls Ferry Field Fields Flat Flats Ford Fords"
+    " Forest Forge Forges Fork Forks Fort Freeway Garden Gateway Glen Glens Green Greens Groves"
+    " Harbor Harbors Haven Heights Hill Hills Hollow Inlet Island Islands Isle Junction Junctions"
+    " Key Keys Knoll Knolls Lake Lakes Land Landing Light Lights Loaf Lock Locks Lodge Mall Manor"
+    " Manors Meadow Meadows Mill Mills Mission Motorway Mount Mountain Mountains Neck Orchard"
+    " Oval Overpass Park Parks Parkways Pass Passage Path Pine Pines Plain Plains Point Points"
+    " Port Ports Prairie Radial Ramp Ranch Rapid Rapids Rest Ridge Ridges River Roads Route Rue"
+    " Shoal Shoals Shore Shores Skyway Spring Springs Spur Spurs Squares Station Stravenue Stream"
+    " Streets Summit Throughway Trace Track Trafficway Tunnel Turnpike Underpass Union Unions"
+    " Valley Valleys Via Viaduct View Views Village Villages Ville Vista Walks Wall Ways Well"
+    " Wells Wharf Wynd Yard Yards"
+).split()
+
+
+def _literal_trie(words: tuple[str, ...] | list[str]) -> str:
+    """Return an alternation of ``words`` grouped by first letter (one branch test per letter)."""
+    by_letter: dict[str, list[str]] = {}
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        by_letter.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "(?:" + "|".join(f"{c}(?:{'|'.join(rest)})" for c, rest in by_letter.items()) + ")"
+
+
 _HOUSE = r"\d{1,6}+[A-Za-z]?(?:-\d{1,5}+)?[ \t]{1,3}"
 _US_STREET = re.compile(
     _HOUSE
@@ -37,6 +66,17 @@ _US_STREET = re.compile(
     + _ORDINAL
     + r")\.?[ \t]{1,3}){1,4}"
     + _SUFFIX
+    + r"(?![\w'’\-])"
+)
+# The same street with a suffix from the wider list; accepted only with a unit or a tail.
+_US_STREET_WIDE = re.compile(
+    _HOUSE
+    + r"(?:[NSEW]\.?[ \t]{1,3})?(?:(?:"
+    + _WORD
+    + "|"
+    + _ORDINAL
+    + r")\.?[ \t]{1,3}){1,4}"
+    + _literal_trie(_WIDE_SUFFIXES)
     + r"(?![\w'’\-])"
 )
 _LOWER_STREET = re.compile(
@@ -74,8 +114,9 @@ _PO_BOX_BEFORE = re.compile(r"(?i:p\.?[ \t]?o\.?[ \t]?box)[ \t]{0,3}#?\Z")
 _STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH"
     "|NJ|NM|NY|NC|ND|OH|OK|OR|PA|PR|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
+    # Territories, freely associated states and military "states".
+    "|AS|GU|MP|VI|FM|MH|PW|AA|AE|AP"
 )
-_STATE_SET = frozenset(_STATES.split("|"))
 _CITY = (
     _UPPER + r"[^\W\d_]{1,24}+(?:(?:[ \t]{1,2}|\.[ \t]{1,2}|-)" + _UPPER + r"[^\W\d_]{1,24}+){0,2}"
 )
@@ -86,10 +127,14 @@ _UNIT = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9\-]{0,7}+(?![\w])"
 )
 _TAILS = (
-    # ", Springfield, IL 62704" (ZIP optional once a street came first).
+    # ", Springfield, IL 62704" (ZIP optional once a street came first; any two capitals make a
+    # state code when a ZIP follows).
     re.compile(
-        _SEP + _CITY + r"(?:,[ \t]{0,3}|[ \t]{1,3})(?:" + _STATES + r")(?:[ \t]{1,3}\d{5}"
-        r"(?:-\d{4})?)?(?![\w\-])"
+        _SEP
+        + _CITY
+        + r"(?:,[ \t]{0,3}|[ \t]{1,3})(?:(?:"
+        + _STATES
+        + r")(?:[ \t]{1,3}\d{5}(?:-\d{4})?)?|[A-Z]{2}[ \t]{1,3}\d{5}(?:-\d{4})?)(?![\w\-])"
     ),
     # ", London SW1A 1AA".
     re.compile(_SEP + r"(?:" + _CITY + r",?[ \t]{1,3})?" + _UK_POSTCODE + r"(?![A-Za-z0-9])"),
@@ -97,13 +142,13 @@ _TAILS = (
     re.compile(_SEP + r"(?:[A-Z]{1,2}-)?\d{4,5}(?:[ \t]?[A-Z]{2})?[ \t]{1,3}" + _CITY),
 )
 _STATE_ZIP_BEFORE = re.compile(
-    r"(?<![\w\-])" + _CITY + r",?[ \t]{1,3}(?:" + _STATES + r")[ \t]{1,3}\Z"
+    r"(?<![\w\-])" + _CITY + r"(?:,?[ \t]{1,3}(?:" + _STATES + r")|,[ \t]{1,3}[A-Z]{2})[ \t]{1,3}\Z"
 )
 _ZIP = re.compile(r"\d{5}(?:-\d{4})?(?![\w\-])")
 _UK_AT = re.compile(r"(?<![A-Za-z0-9])" + _UK_POSTCODE + r"(?![A-Za-z0-9])")
 _TOWN_BEFORE = re.compile(r"(?<![\w\-])" + _CITY + r",?[ \t]{1,3}\Z")
 _BLANK_SEPARATED = re.compile(r"[^ \t]+")
-_EU_NUMBER = re.compile(r"\d{1,5}+[a-zA-Z]?(?![\w])")
+_EU_NUMBER = re.compile(r"\d{1,5}+[a-zA-Z]?(?:[-/]\d{1,5}+[a-zA-Z]?)?(?![\w])")
 _GERMANIC = (
     "straße",
     "strasse",
@@ -114,6 +159,10 @@ _GERMANIC = (
     "allee",
     "damm",
     "ufer",
+    "chaussee",
+    "steig",
+    "stieg",
+    "-ring",
     "laan",
     "straat",
     "gracht",
@@ -127,7 +176,7 @@ _GERMANIC = (
     "gata",
 )
 _GERMANIC_WORDS = frozenset(
-    {"straße", "strasse", "weg", "platz", "gasse", "allee", "damm", "ufer", "ring"}
+    {"straße", "strasse", "weg", "platz", "gasse", "allee", "damm", "ufer", "ring", "chaussee"}
 )
 _ROMANCE = frozenset(
     {
@@ -184,6 +233,34 @@ _LABEL_VALUE = re.compile(r"[ \t]*[*\"'`]{0,2}[ \t]*(?P<v>[^\r\n\"]{4,160}+)")
 _PLACE_LIKE = re.compile(
     r"(?<![\w.:])\d{1,6}[A-Za-z]?,?[ \t]{1,3}[^\W\d_]{2}|[^\W\d_]{2},?[ \t]{1,3}\d{1,5}(?![\w.:])"
 )
+# A line after an empty labelled line ("Ship to:") that starts like a street line.
+_LINE_PLACE = re.compile(
+    r"[ \t]*(?:\d{1,6}+[A-Za-z]?(?:-\d{1,5}+)?,?[ \t]{1,3}[^\W\d_]{2}"
+    r"|(?:Flat|Apt|Apartment|Suite|Unit|Studio|Room|P\.?[ \t]?O\.?[ \t]?Box)\.?[ \t]{1,3}\w)"
+)
+_NEXT_LINES = 3
+# Table columns that hold an address (a street line needs a digit) or a town.
+_ADDRESS_COLUMNS = frozenset(
+    {
+        "address",
+        "addr",
+        "street",
+        "street_address",
+        "address_line",
+        "address_line1",
+        "address_line_1",
+        "address1",
+        "home_address",
+        "mailing_address",
+        "postal_address",
+        "billing_address",
+        "shipping_address",
+        "delivery_address",
+        "residential_address",
+        "location",
+    }
+)
+_TOWN_COLUMNS = frozenset({"city", "town"})
 _YEAR_WORDS = frozenset({"in", "since", "by", "of", "from", "until", "during", "year", "circa"})
 _SENTENCE_END = re.compile(r"[.!?][ \t]")
 _ABBREVIATIONS = frozenset(
@@ -278,6 +355,11 @@ def _house_number_piece(text: str, start: int, stop: int) -> tuple[int, int, flo
             if match is not None:
                 end, full = _extend(text, match.end())
                 return start, end, _FULL_SCORE if full else _SCORE
+        match = _US_STREET_WIDE.match(text, start)
+        if match is not None:
+            end, full = _extend(text, match.end())
+            if full or _UNIT.match(text, match.end()) is not None:
+                return start, end, _FULL_SCORE if full else _SCORE
     if nxt.islower():
         for pattern in (_FR_STREET, _LOWER_STREET):
             match = pattern.match(text, start)
@@ -299,11 +381,18 @@ def _house_number_piece(text: str, start: int, stop: int) -> tuple[int, int, flo
         box = _PO_BOX_BEFORE.search(before)
         if box is not None:
             return start - len(before) + box.start(), stop, 0.8
-    if stop - start == 5 and before[-3:-1] in _STATE_SET:
-        zip_match = _ZIP.match(text, start)
-        city = _STATE_ZIP_BEFORE.search(text, max(0, start - 48), start)
-        if zip_match is not None and city is not None:
-            return city.start(), zip_match.end(), 0.8
+    return _city_state_zip(text, start, stop)
+
+
+def _city_state_zip(text: str, start: int, stop: int) -> tuple[int, int, float] | None:
+    """Return "Springfield, IL 62704" when the digit run at ``start`` is its ZIP code."""
+    code = text[max(0, start - 3) : start - 1]
+    if stop - start != 5 or len(code) != 2 or not code.isupper():
+        return None
+    zip_match = _ZIP.match(text, start)
+    city = _STATE_ZIP_BEFORE.search(text, max(0, start - 48), start)
+    if zip_match is not None and city is not None:
+        return city.start(), zip_match.end(), 0.8
     return None
 
 
@@ -337,6 +426,8 @@ class AddressDetector:
                 pieces.append(piece)
         if saw_digit and ":" in text:
             self._labels(text, pieces)
+        if "\n" in text or ")" in text:
+            pieces.extend(_address_cells(text))
         return [
             Finding("LOCATION", start, end, score, detector=self.name)
             for start, end, score in _merge(text, pieces)
@@ -347,8 +438,11 @@ class AddressDetector:
         """Return the address piece anchored at the digit run ``text[start:stop]``, if any."""
         # Cheap character tests pick the few patterns that can apply before any regex runs.
         after = text[stop : stop + 1]
-        if not (prev.isalnum() or prev in "._-/:+$#@") and (after in " \t," or after.isalpha()):
-            piece = _house_number_piece(text, start, stop)
+        if not (prev.isalnum() or prev in "._-/:+$#@"):
+            if after in " \t," or after.isalpha():
+                piece = _house_number_piece(text, start, stop)
+            else:
+                piece = _city_state_zip(text, start, stop)  # a ZIP that ends a line
             if piece is not None:
                 return piece
         if prev in " \t,":
@@ -384,8 +478,13 @@ class AddressDetector:
             bounded = len(parts) > 1 or line_start > window_start or window_start == 0
             if label in _LABELS and bounded:
                 value = _LABEL_VALUE.match(text, colon + 1)
+                span: tuple[int, int] | None = None
                 if value is not None and _PLACE_LIKE.search(value.group("v")):
-                    start, end = value.span("v")
+                    span = value.span("v")
+                elif value is None:
+                    span = _place_on_next_lines(text, colon + 1)
+                if span is not None:
+                    start, end = span
                     inside = [p[0] for p in pieces if start <= p[0] < end]
                     # A structured piece inside already ends the address; the label adds only
                     # what precedes it ("Flat 3, "). Otherwise stop at the end of the sentence.
@@ -395,6 +494,44 @@ class AddressDetector:
                     if end > start:
                         pieces.append((start, end, _SCORE))
             colon = text.find(":", colon + 1)
+
+
+def _place_on_next_lines(text: str, pos: int) -> tuple[int, int] | None:
+    """Return the first street-like line among the few after an empty labelled line.
+
+    ``Ship to:`` is often followed by the recipient's name and then the street line.
+    """
+    line_end = text.find("\n", pos, pos + 80)
+    if line_end == -1 or text[pos:line_end].strip():
+        return None
+    for _ in range(_NEXT_LINES):
+        start = line_end + 1
+        line_end = text.find("\n", start)
+        stop = len(text) if line_end == -1 else line_end
+        if not text[start:stop].strip():
+            return None
+        if _LINE_PLACE.match(text, start, stop):
+            while text[start] in " \t":
+                start += 1
+            return start, stop
+        if line_end == -1:
+            return None
+    return None
+
+
+def _address_cells(text: str) -> list[tuple[int, int, float]]:
+    """Return the cells of address and town columns in tables and SQL ``VALUES`` lists."""
+    if not ("ddress" in text or "DDRESS" in text or "treet" in text or "ity" in text):
+        return []
+    pieces: list[tuple[int, int, float]] = []
+    for start, end, column, _ in table_cells(text):
+        value = text[start:end]
+        if column in _ADDRESS_COLUMNS:
+            if any(c.isdigit() for c in value) and any(c.isalpha() for c in value):
+                pieces.append((start, end, _SCORE))
+        elif column in _TOWN_COLUMNS and value[:1].isupper() and not value.isupper():
+            pieces.append((start, end, 0.7))
+    return pieces
 
 
 def _sentence_end(text: str, start: int, end: int) -> int:

@@ -13,12 +13,16 @@ _MAX_LOCAL = 64
 # The domain is matched forward from each "@". Every repetition is bounded and each label is
 # closed by a "." that the label class excludes, so nothing backtracks far.
 _DOMAIN = re.compile(r"(?:[A-Za-z0-9\-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9\-])")
+# The ``scheme://user:`` head of a URL whose ``password@host`` would read as an address.
+_URL_USER = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{0,19}://[^\s/?#@:]{0,64}:\Z")
+_MAX_URL_HEAD = 20 + 3 + 64 + 1
 
 
 class EmailDetector:
     """Finds email addresses (``EMAIL_ADDRESS``).
 
     The caller has already rewritten obfuscated forms such as ``name [at] domain [dot] com``.
+    The ``password@host`` of a URL (``postgres://app:s3cret@db.internal``) is not an address.
 
     >>> [(f.start, f.end) for f in EmailDetector().detect("mail jane.doe@example.org now")]
     [(5, 25)]
@@ -36,7 +40,7 @@ class EmailDetector:
         while at != -1:
             domain = _DOMAIN.match(text, at + 1)
             start = _local_start(text, at) if domain else at
-            if domain and start < at:
+            if domain and start < at and not _url_password(text, start):
                 end = domain.end()
                 findings.append(Finding("EMAIL_ADDRESS", start, end, 0.95, detector=self.name))
                 at = text.find("@", end)
@@ -60,3 +64,10 @@ def _local_start(text: str, at: int) -> int:
     while start < at and text[start] == ".":
         start += 1
     return start
+
+
+def _url_password(text: str, start: int) -> bool:
+    """Whether the local part starting at ``start`` is the password of a ``scheme://user:`` URL."""
+    if not start or text[start - 1] != ":":
+        return False
+    return _URL_USER.search(text[max(0, start - _MAX_URL_HEAD) : start]) is not None

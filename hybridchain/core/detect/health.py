@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from hybridchain.core.detect.spans import is_list_item, lower_keeping_offsets, statement_start
 from hybridchain.core.findings import Finding
 
 __all__ = ["DateOfBirthDetector", "MedicalRecordDetector"]
@@ -33,22 +34,32 @@ _DATE = re.compile(
 )
 # Context words are matched in lowercased text, at the start of a word: a case-insensitive
 # pattern would be several times slower, as the engine can no longer skip ahead to a first letter.
+# Separators may be spaces, underscores or dashes, as in column names (``date_of_birth``).
 _DOB_CONTEXT = re.compile(
-    r"(?:dob|date of birth|birth ?date|birth ?day|born|geburtsdatum)\b|d\.o\.b\.?"
+    r"(?:dob|date[ _\-]?of[ _\-]?birth|birth[ _\-]?date|birth[ _\-]?day|born|geburtsdatum)\b"
+    r"|d\.o\.b\.?"
 )
 _MRN_CONTEXT = re.compile(
-    r"(?:mrn|medical record(?: (?:number|no\.?|#|id))?|patient (?:id|identifier|number|no\.?)"
-    r"|chart (?:number|no\.?|#))(?![a-z])"
+    r"(?:mrn|medical[ _\-]record(?:[ _\-](?:number|no\.?|#|id))?"
+    r"|patient[ _\-](?:id|identifier|number|no\.?)|chart[ _\-](?:number|no\.?|#))(?![a-z])"
 )
-# Letters then digits (AB-123456), or five or more digits (00123456), with an optional suffix.
+# What may stand between a record-number label and its value: "MRN: ", "MRN #", "patient id is ".
+_MRN_GAP = re.compile(
+    r"\s{0,3}(?:(?:is|no\.?|nr\.?|num(?:ber)?|id)(?![a-z])\s{0,3})?[:#=\-]{0,2}\s{0,3}\(?\s{0,2}"
+)
+# Letters then digits (AB-123456), five or more digits (00123456), or grouped digits
+# (716-177-236), with an optional suffix.
 _MRN = re.compile(
-    r"(?<![\w\-])(?:[A-Za-z]{1,3}-?\d{4,12}|\d{5,12})(?:-\d{1,4})?(?!\w)(?!-\w)",
+    r"(?:[A-Za-z]{1,3}-?\d{4,12}|\d{5,12}|\d{2,5}(?P<sep>[\-. ])\d{2,5}(?:(?P=sep)\d{2,5}){0,2})"
+    r"(?:-\d{1,4})?(?!\w)(?![\-.]\w)",
 )
 
 _DOB_STEMS = ("dob", "d.o.b", "birth", "born", "geburt")
-_MRN_STEMS = ("mrn", "medical record", "patient", "chart")
+_MRN_STEMS = ("mrn", "medical", "patient", "chart")
 _CONTEXT_WINDOW = 40
+_FIELD_WINDOW = 240  # how far after a column list its values may come
 _MAX_VALUE = 30  # longest date or record number
+_MIN_MRN_DIGITS = 5
 _EARLIEST_YEAR = 1900
 
 
@@ -56,7 +67,8 @@ class DateOfBirthDetector:
     """Finds dates of birth (``DATE_OF_BIRTH``): a real past date shortly after "DOB" or "born".
 
     Reads ``1985-03-14``, ``03/14/1985``, ``14.03.1985``, ``March 14, 1985`` and
-    ``14 March 1985``. Dates with no such word before them are not findings.
+    ``14 March 1985``. A value in an SQL row or CSV record whose column list names the field
+    (``date_of_birth``, ``dob``) counts too. Dates with no such word before them are not findings.
 
     >>> [(f.start, f.end) for f in DateOfBirthDetector().detect("DOB: 03/14/1985")]
     [(5, 15)]
@@ -67,19 +79,30 @@ class DateOfBirthDetector:
 
     def detect(self, text: str) -> list[Finding]:
         """Return the dates of birth in ``text``."""
-        lowered = _lower(text)
+        lowered = lower_keeping_offsets(text)
         if not any(stem in lowered for stem in _DOB_STEMS):
             return []
         today = date.today()
+        contexts = [
+            ctx
+            for ctx in _DOB_CONTEXT.finditer(lowered)
+            if not (ctx.start() and lowered[ctx.start() - 1].isalnum())
+        ]
+        found = {m.start(): m for m in _after_context(text, _DATE, contexts)}
+        for match in _in_column(text, lowered, _DATE, contexts):
+            found.setdefault(match.start(), match)
         return [
-            Finding("DATE_OF_BIRTH", *match.span(), 0.85, detector=self.name)
-            for match in _after_context(text, lowered, _DATE, _DOB_CONTEXT, first_only=False)
-            if _plausible_birth_date(match, today)
+            Finding("DATE_OF_BIRTH", *found[start].span(), 0.85, detector=self.name)
+            for start in sorted(found)
+            if _plausible_birth_date(found[start], today)
         ]
 
 
 class MedicalRecordDetector:
     """Finds medical record numbers (``MEDICAL_RECORD_NUMBER``) right after "MRN" or "patient ID".
+
+    The number must follow the label closely ("MRN: ", "MRN #", "patient id is "): a number
+    further along the line belongs to something else.
 
     >>> [(f.start, f.end) for f in MedicalRecordDetector().detect("MRN: AB-123456, ward 4")]
     [(5, 14)]
@@ -90,33 +113,34 @@ class MedicalRecordDetector:
 
     def detect(self, text: str) -> list[Finding]:
         """Return the medical record numbers in ``text``."""
-        lowered = _lower(text)
+        lowered = lower_keeping_offsets(text)
         if not any(stem in lowered for stem in _MRN_STEMS):
             return []
-        return [
-            Finding("MEDICAL_RECORD_NUMBER", *match.span(), 0.8, detector=self.name)
-            for match in _after_context(text, lowered, _MRN, _MRN_CONTEXT, first_only=True)
-        ]
+        findings: list[Finding] = []
+        for ctx in _MRN_CONTEXT.finditer(lowered):
+            if ctx.start() and lowered[ctx.start() - 1].isalnum():
+                continue
+            gap = _MRN_GAP.match(lowered, ctx.end())
+            match = _MRN.match(text, gap.end() if gap else ctx.end())
+            if match is None or sum(ch.isdigit() for ch in match.group()) < _MIN_MRN_DIGITS:
+                continue
+            if not findings or findings[-1].start != match.start():
+                findings.append(
+                    Finding("MEDICAL_RECORD_NUMBER", *match.span(), 0.8, detector=self.name)
+                )
+        return findings
 
 
 def _after_context(
-    text: str,
-    lowered: str,
-    pattern: re.Pattern[str],
-    context: re.Pattern[str],
-    *,
-    first_only: bool,
+    text: str, pattern: re.Pattern[str], contexts: list[re.Match[str]]
 ) -> list[re.Match[str]]:
-    """Return the matches of ``pattern`` starting at most 40 characters after a ``context`` match.
+    """Return the matches of ``pattern`` starting at most 40 characters after a context word.
 
-    ``context`` is matched in ``lowered`` at the start of a word. Only the text after each context
-    match is searched, so the cost follows the number of context words, not the length of the
-    text. With ``first_only``, only the nearest match counts.
+    Only the text after each context word is searched, so the cost follows the number of context
+    words, not the length of the text.
     """
     found: dict[int, re.Match[str]] = {}
-    for ctx in context.finditer(lowered):
-        if ctx.start() and lowered[ctx.start() - 1].isalnum():
-            continue
+    for ctx in contexts:
         limit = ctx.end() + _CONTEXT_WINDOW
         for near in pattern.finditer(text, ctx.end(), limit + _MAX_VALUE):
             if near.start() > limit:
@@ -125,17 +149,33 @@ def _after_context(
             match = pattern.match(text, near.start())
             if match is not None:
                 found.setdefault(match.start(), match)
-                if first_only:
-                    break
     return [found[start] for start in sorted(found)]
 
 
-def _lower(text: str) -> str:
-    """Lowercase ``text`` keeping every offset (a few characters, like "İ", grow when lowered)."""
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text)
+def _in_column(
+    text: str, lowered: str, pattern: re.Pattern[str], contexts: list[re.Match[str]]
+) -> list[re.Match[str]]:
+    """Return the matches of ``pattern`` that are values in a column that a context word names.
+
+    The column name is an item of a column list (``INSERT INTO t (name, dob) VALUES ...``, a CSV
+    header ``name,dob``); a value counts when it is itself a list item of the same statement, at
+    most 240 characters further on.
+    """
+    found: list[re.Match[str]] = []
+    for ctx in contexts:
+        start, end = ctx.span()
+        if not is_list_item(lowered, start, end):
+            continue
+        for near in pattern.finditer(text, end, end + _FIELD_WINDOW + _MAX_VALUE):
+            match = pattern.match(text, near.start())
+            if (
+                match is not None
+                and match.start() <= end + _FIELD_WINDOW
+                and is_list_item(text, *match.span())
+                and statement_start(text, match.start(), match.start() - start) <= start
+            ):
+                found.append(match)
+    return found
 
 
 def _plausible_birth_date(match: re.Match[str], today: date) -> bool:

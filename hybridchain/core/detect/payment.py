@@ -9,6 +9,7 @@ import stdnum.iban
 import stdnum.luhn
 import stdnum.numdb
 
+from hybridchain.core.detect.spans import glued_after, in_iban_tail
 from hybridchain.core.findings import Finding
 
 __all__ = ["CreditCardDetector", "IbanDetector"]
@@ -18,6 +19,12 @@ __all__ = ["CreditCardDetector", "IbanDetector"]
 # starting inside a run or glued to a word. Separators and digits are disjoint and the loop may
 # stop anywhere, so a started match never backtracks far and each run is scanned once.
 _RUN = re.compile(r"\d(?<!\w\d)(?<!\d[ .\-]\d)(?<!\d[ .\-]{2}\d)(?:[ .\-]{0,2}\d){12,}")
+# The same on ASCII text, where ``\d`` and ``\w`` mean the ASCII classes: a character range is
+# tested faster than a Unicode category, and most prompts are ASCII.
+_ASCII_RUN = re.compile(
+    r"[0-9](?<![0-9A-Za-z_][0-9])(?<![0-9][ .\-][0-9])(?<![0-9][ .\-]{2}[0-9])"
+    r"(?:[ .\-]{0,2}[0-9]){12,}"
+)
 _DIGITS = re.compile(r"\d+")
 _DIGIT = re.compile(r"\d")
 # The two check digits of an IBAN, after a two-letter country code that starts a word. Matching
@@ -25,6 +32,7 @@ _DIGIT = re.compile(r"\d")
 _IBAN_HEAD = re.compile(r"\d(?<=[A-Za-z]{2}\d)(?<![A-Za-z0-9][A-Za-z]{2}\d)\d(?=[ \-]?[A-Za-z0-9])")
 
 _CARD_MIN, _CARD_MAX = 13, 19
+_MAX_CARD_GROUP = 6  # longer groups (an order number 123-1234567-1234567) are not a card's
 _MAX_RUN_DIGITS = 64
 
 
@@ -33,7 +41,8 @@ class CreditCardDetector:
 
     Digits may be split by spaces, dots or dashes. A run of digits that is not itself printed like
     a card is searched for one only at its group boundaries, and only for card-like grouping
-    (4-4-4-4, 4-6-5, or one block), so a window inside a longer number is never reported.
+    (4-4-4-4, 4-6-5, or one block), so a window inside a longer number is never reported. Runs
+    after a "+" (phone numbers) and at the end of an IBAN are not cards.
 
     >>> [(f.start, f.end) for f in CreditCardDetector().detect("card 4111 1111 1111 1111.")]
     [(5, 24)]
@@ -47,9 +56,11 @@ class CreditCardDetector:
         if not _DIGIT.search(text):
             return []
         findings: list[Finding] = []
-        for match in _RUN.finditer(text):
+        for match in (_ASCII_RUN if text.isascii() else _RUN).finditer(text):
             start, end = match.span()
-            if _glued_after(text, end):
+            if glued_after(text, end) or (start and text[start - 1] == "+"):
+                continue  # A "+" starts a phone number.
+            if in_iban_tail(text, start):
                 continue
             run = match.group()
             groups = [(start + g.start(), start + g.end()) for g in _DIGITS.finditer(run)]
@@ -57,7 +68,9 @@ class CreditCardDetector:
             if len(digits) > _MAX_RUN_DIGITS:
                 continue
             lengths = [e - s for s, e in groups]
-            if _CARD_MIN <= len(digits) <= _CARD_MAX:
+            if _CARD_MIN <= len(digits) <= _CARD_MAX and (
+                len(lengths) == 1 or max(lengths) <= _MAX_CARD_GROUP
+            ):
                 if _is_card(digits) and ("." not in run or _card_like(lengths)):
                     findings.append(Finding("CREDIT_CARD", start, end, 1.0, detector=self.name))
                     continue
@@ -190,13 +203,3 @@ def _card_like(lengths: list[int]) -> bool:
     if lengths[:-1] == [4] * (len(lengths) - 1) and 1 <= lengths[-1] <= 4:
         return True
     return lengths in ([4, 6, 5], [4, 6, 4])
-
-
-def _glued_after(text: str, end: int) -> bool:
-    """Whether the run at ``text[:end]`` continues into a word (a hex id, a unit, a code)."""
-    if end >= len(text):
-        return False
-    nxt = text[end]
-    if nxt.isalnum() or nxt == "_":
-        return True
-    return nxt in ".-" and end + 1 < len(text) and text[end + 1].isalnum()

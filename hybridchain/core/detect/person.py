@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterator
 
 from hybridchain.core.findings import Finding
 
-__all__ = ["PersonDetector"]
+__all__ = ["PersonDetector", "table_cells"]
 
 _SCORE = 0.85
 _GENERIC_LABEL_SCORE = 0.75
@@ -56,14 +58,159 @@ _HONORIFICS = (
     "Mlle",
     "Sra",
 )
-_INTROS = ("My name is", "my name is", "My name's", "my name's", "I am", "I'm", "I’m", "Call me")
+_INTROS = (
+    "My name is",
+    "my name is",
+    "My name's",
+    "my name's",
+    "I am",
+    "I'm",
+    "I’m",
+    "i am",
+    "i'm",
+    "i’m",
+    "im",
+    "Call me",
+)
+# Intros that take a full name only: "I am Sarah Connor", not "I am American".
+_FULL_NAME_INTROS = frozenset({"I am", "I'm", "I’m", "i am", "i'm", "i’m", "im"})
+# Role nouns before a full name: "patient John Doe was admitted", "my colleague Ana Ruiz".
+_ROLES = (
+    "patient",
+    "customer",
+    "client",
+    "employee",
+    "user",
+    "colleague",
+    "coworker",
+    "manager",
+    "boss",
+    "supervisor",
+    "tenant",
+    "landlord",
+    "driver",
+    "passenger",
+    "guest",
+    "applicant",
+    "candidate",
+    "student",
+    "resident",
+    "member",
+    "neighbor",
+    "neighbour",
+    "friend",
+    "husband",
+    "wife",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "mother",
+    "father",
+    "nurse",
+    "attorney",
+    "lawyer",
+    "technician",
+    "contractor",
+    "caller",
+    "visitor",
+    "subscriber",
+    "policyholder",
+    "beneficiary",
+    "recipient",
+    "sender",
+    "borrower",
+    "insured",
+    "traveler",
+    "traveller",
+    "teammate",
+    "intern",
+    "engineer",
+    "officer",
+)
+
 _KIND = {
     **dict.fromkeys(_SALUTATIONS, "sal"),
     **dict.fromkeys(_SIGN_OFFS, "off"),
     **dict.fromkeys(_HONORIFICS, "hon"),
     **dict.fromkeys(_INTROS, "intro"),
 }
-_ANCHOR = re.compile("|".join(re.escape(w) for w in sorted(_KIND, key=len, reverse=True)))
+# "im" only before a blank, or it would stop inside every "time" and "simple".
+_ANCHOR = re.compile(
+    "|".join(
+        re.escape(w) + ("(?=[ \t])" if w == "im" else "")
+        for w in sorted(_KIND, key=len, reverse=True)
+    )
+)
+_ROLE_SET = frozenset(_ROLES)
+# Words followed by a capitalized word; role nouns among them are picked out with a set lookup,
+# which is cheaper than an alternation of every role tried at every position.
+_WORD_BEFORE_CAPITAL = re.compile(r"[A-Za-z][a-z]{2,12}+(?=[ \t]{1,3}[A-Z])")
+# Words that follow a role noun without naming anyone ("Customer Service Team", "User Guide").
+_ROLE_STOP = frozenset(
+    {
+        "service",
+        "services",
+        "support",
+        "success",
+        "care",
+        "portal",
+        "experience",
+        "account",
+        "accounts",
+        "data",
+        "id",
+        "number",
+        "interface",
+        "guide",
+        "manual",
+        "agent",
+        "story",
+        "stories",
+        "group",
+        "profile",
+        "settings",
+        "management",
+        "relations",
+        "satisfaction",
+        "feedback",
+        "record",
+        "records",
+        "information",
+        "details",
+        "access",
+        "login",
+        "request",
+        "table",
+        "model",
+        "review",
+        "survey",
+        "journey",
+        "handbook",
+        "policy",
+        "agreement",
+        "form",
+        "forms",
+        "database",
+        "directory",
+        "list",
+        "role",
+        "roles",
+        "name",
+        "names",
+        "type",
+        "types",
+        "status",
+        "level",
+        "center",
+        "centre",
+        "day",
+        "week",
+        "month",
+        "year",
+        "of",
+    }
+)
 
 _SIGN_OFF_BREAK = re.compile(r"[ \t]*(?:,[ \t]*(?:\r?\n[ \t]*){0,2}|(?:\r?\n[ \t]*){1,2})")
 _DASH = re.compile(r"[-—–~][ \t]*")
@@ -80,6 +227,245 @@ _LABEL_VALUE_GAP = re.compile(r"[ \t]*[*\"'`]{0,2}[ \t]*")
 # "name: If the mock has..." is a sentence, not a one-word name.
 _PROSE_AFTER = re.compile(r"[ \t]{1,3}[a-z]{2,}")
 _COMMA_GAP = re.compile(r",[ \t]{1,2}")
+# What may end a one-word greeting: "Hi Maria," yes, "Hello Kitty is cute" no.
+_GREETING_END = re.compile(r"[ \t]*(?:[,!:;\r\n—–\-]|\.(?:[ \t]|\Z))")
+# What may end a name standing alone on its line, after a label ("Ship to:\nJane Doe\n").
+_LINE_NAME_END = re.compile(r"[ \t]*(?:\r?\n|\Z|[,<(;])")
+_LINE_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+# What "born" is followed by when it dates or places a person: a date, "on", "in".
+_BORN_AFTER = re.compile(r"[ \t]{1,2}(?:on[ \t]|in[ \t]|[0-9A-Z])")
+# How "born" attaches to the name before it: "Ana Ruiz, born", "Ana Ruiz (born", "was born".
+_BORN_GLUE = re.compile(r"(?:,[ \t]{0,2}|[ \t]{0,2}\([ \t]{0,2}|[ \t]{1,2}(?:was[ \t]{1,2})?)\Z")
+
+# Table columns that hold a person's name; a bare "name" only beside person-ish columns.
+_NAME_COLUMNS = frozenset(
+    {
+        "full_name",
+        "fullname",
+        "first_name",
+        "firstname",
+        "last_name",
+        "lastname",
+        "surname",
+        "given_name",
+        "family_name",
+        "legal_name",
+        "display_name",
+        "contact",
+        "contact_name",
+        "customer",
+        "customer_name",
+        "client_name",
+        "patient",
+        "patient_name",
+        "employee",
+        "employee_name",
+        "guest_name",
+        "passenger_name",
+        "student_name",
+        "member_name",
+        "owner_name",
+        "holder_name",
+        "cardholder",
+        "cardholder_name",
+        "account_holder",
+        "recipient",
+        "recipient_name",
+        "tenant",
+        "tenant_name",
+        "beneficiary",
+        "applicant",
+        "applicant_name",
+        "candidate",
+        "candidate_name",
+        "driver",
+        "driver_name",
+        "traveler",
+        "traveller",
+    }
+)
+_PERSONISH_COLUMNS = frozenset(
+    {
+        "email",
+        "e_mail",
+        "email_address",
+        "phone",
+        "phone_number",
+        "mobile",
+        "tel",
+        "telephone",
+        "dob",
+        "date_of_birth",
+        "birth_date",
+        "birthdate",
+        "birthday",
+        "ssn",
+        "address",
+        "home_address",
+        "age",
+        "gender",
+        "sex",
+        "title",
+        "department",
+        "salary",
+        "nationality",
+        "passport",
+        "mrn",
+    }
+)
+
+# ``INSERT INTO t (a, b) VALUES (...), (...)``: the column list is found back from ") VALUES (".
+_SQL_VALUES = re.compile(r"\)[ \t\r\n]{0,20}(?i:values)[ \t\r\n]{0,20}\(")
+_SQL_ITEM = re.compile(
+    r"[ \t\r\n]*(?:'(?P<sq>(?:[^'\\\n]|\\.|''){0,500}+)'|\"(?P<dq>[^\"\\\n]{0,500}+)\""
+    r"|(?P<bare>[^\s,()'\"]{1,100}+))[ \t\r\n]*(?P<sep>[,)]?)"
+)
+_SQL_NEXT_TUPLE = re.compile(r"[ \t\r\n]*,[ \t\r\n]*\(")
+_COLUMN = re.compile(r"[a-z][a-z0-9_]{0,39}")
+_TABLE_DELIMITERS = ("|", "\t", ",", ";")
+# One cell; the blanks around it leave out the delimiter (a tab in TSV).
+_CELL = {
+    d: re.compile(
+        blank
+        + r"*(?:\"(?P<q>[^\"\r\n]{0,300}+)\"|(?P<u>[^"
+        + re.escape(d)
+        + r"\r\n]{0,300}+))"
+        + blank
+        + "*"
+    )
+    for d, blank in (("|", r"[ \t]"), ("\t", "[ ]"), (",", r"[ \t]"), (";", r"[ \t]"))
+}
+_RULE_CELL = re.compile(r":?-{2,}:?")
+# A header line: short column names between delimiters (prose lines fail within a few words).
+_HEADER_LINE = re.compile(
+    r"[ \t|]*[A-Za-z_\"'`][\w\"'` \-]{0,39}+(?:[ \t]*[,;\t|][ \t]*[A-Za-z_\"'`][\w\"'` \-]{0,39}+)+"
+    r"[ \t|]*"
+)
+_MAX_TABLE_LINE = 400
+_MAX_ROWS = 200
+_MAX_SQL_TUPLES = 200
+
+
+def _column_key(cell: str) -> str:
+    """Return a header cell as a column key: ``"Full Name"`` and ```full_name``` → ``full_name``."""
+    return cell.strip(" \t\"'`[]*").lower().replace(" ", "_").replace("-", "_")
+
+
+def _sql_cells(text: str) -> Iterator[tuple[int, int, str, frozenset[str]]]:
+    """Yield the string cells of ``INSERT ... (columns) VALUES (...)`` statements."""
+    for match in _SQL_VALUES.finditer(text):
+        close = match.start()
+        open_ = text.rfind("(", max(0, close - 600), close)
+        if open_ == -1:
+            continue
+        columns = [_column_key(c) for c in text[open_ + 1 : close].split(",")]
+        if not all(_COLUMN.fullmatch(c) for c in columns):
+            continue
+        names = frozenset(columns)
+        pos = match.end()
+        for _ in range(_MAX_SQL_TUPLES):
+            index = 0
+            while True:
+                item = _SQL_ITEM.match(text, pos)
+                if item is None:
+                    break
+                pos = item.end()
+                group = "sq" if item.start("sq") != -1 else "dq" if item.start("dq") != -1 else ""
+                if group and index < len(columns):
+                    yield item.start(group), item.end(group), columns[index], names
+                index += 1
+                if item.group("sep") == ")":
+                    break
+            following = _SQL_NEXT_TUPLE.match(text, pos)
+            if following is None:
+                break
+            pos = following.end()
+
+
+def _cells(text: str, start: int, end: int, delimiter: str) -> list[tuple[int, int]]:
+    """Split the line ``text[start:end]`` into stripped cell spans (quotes removed)."""
+    if delimiter == "|":
+        while start < end and text[start] in " \t":
+            start += 1
+        while end > start and text[end - 1] in " \t":
+            end -= 1
+        start += text.startswith("|", start)
+        end -= end > start and text[end - 1] == "|"
+    pattern = _CELL[delimiter]
+    cells: list[tuple[int, int]] = []
+    pos = start
+    while pos <= end:
+        cell = pattern.match(text, pos, end)
+        if cell is None:  # pragma: no cover - the pattern matches the empty string
+            break
+        group = "q" if cell.start("q") != -1 else "u"
+        c_start, c_end = cell.span(group)
+        while c_end > c_start and text[c_end - 1] in " \t":
+            c_end -= 1
+        cells.append((c_start, c_end))
+        pos = cell.end()
+        if pos >= end or text[pos] != delimiter:
+            break
+        pos += 1
+    return cells
+
+
+def _delimited_cells(text: str) -> Iterator[tuple[int, int, str, frozenset[str]]]:
+    """Yield the cells of CSV, TSV and markdown tables under a header of column names."""
+    line_start = 0
+    size = len(text)
+    while line_start < size:
+        line_end = text.find("\n", line_start)
+        if line_end == -1:
+            line_end = size
+        line = text[line_start:line_end]
+        if len(line) > _MAX_TABLE_LINE or _HEADER_LINE.fullmatch(line) is None:
+            line_start = line_end + 1
+            continue
+        delimiter = next(d for d in _TABLE_DELIMITERS if d in line)
+        spans = _cells(text, line_start, line_end, delimiter)
+        columns = [_column_key(text[a:b]) for a, b in spans]
+        if len(columns) < 2 or not all(_COLUMN.fullmatch(c) for c in columns):
+            line_start = line_end + 1
+            continue
+        names = frozenset(columns)
+        row_start = line_end + 1
+        for _ in range(_MAX_ROWS):
+            if row_start >= size:
+                break
+            row_end = text.find("\n", row_start)
+            if row_end == -1:
+                row_end = size
+            if delimiter not in text[row_start:row_end] or row_end - row_start > _MAX_TABLE_LINE:
+                break
+            row = _cells(text, row_start, row_end, delimiter)
+            if not all(_RULE_CELL.fullmatch(text[a:b]) for a, b in row):
+                for (a, b), column in zip(row, columns, strict=False):
+                    if b > a:
+                        yield a, b, column, names
+            row_start = row_end + 1
+        line_start = row_start
+
+
+@functools.lru_cache(maxsize=8)
+def table_cells(text: str) -> tuple[tuple[int, int, str, frozenset[str]], ...]:
+    """Return the cells of SQL ``VALUES`` lists and CSV, TSV or markdown tables in ``text``.
+
+    The person and address detectors both read the same text's tables, so the last few
+    results are kept.
+
+    Returns:
+        ``(start, end, column, columns)`` per cell: its span, its column key (``full_name``) and
+        every column key of its table, so a caller can judge a column by its neighbours.
+    """
+    cells: list[tuple[int, int, str, frozenset[str]]] = []
+    if ")" in text:
+        cells.extend(_sql_cells(text))
+    if "\n" in text:
+        cells.extend(_delimited_cells(text))
+    return tuple(cells)
+
+
 # A name token: initials ("J." or "J.R.R."), or a word with up to two hyphen/apostrophe parts
 # (O'Brien, Jean-Luc). Each part is one bounded, possessive letter run.
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){1,3}+|[^\W\d_]{1,30}+(?:['’\-][^\W\d_]{1,30}+){0,2}+")
@@ -334,6 +720,47 @@ _LABELS = {
             "assigned to",
             "ship to name",
             "bill to name",
+            "ship to",
+            "deliver to",
+            "driver",
+            "driver name",
+            "primary driver",
+            "borrower",
+            "co-borrower",
+            "co-signer",
+            "cosigner",
+            "policy holder",
+            "member name",
+            "subscriber",
+            "reviewed by",
+            "checked by",
+            "written by",
+            "submitted by",
+            "created by",
+            "issued to",
+            "payee",
+            "payer",
+            "account name",
+            "account holder name",
+            "cardholder name",
+            "holder",
+            "tenant name",
+            "resident",
+            "occupant",
+            "lead guest",
+            "primary contact",
+            "point of contact",
+            "poc",
+            "display name",
+            "full_name",
+            "first_name",
+            "last_name",
+            "given_name",
+            "family_name",
+            "customer_name",
+            "patient_name",
+            "contact_name",
+            "employee_name",
         ),
         _SCORE,
     ),
@@ -342,6 +769,20 @@ _LABELS = {
         _GENERIC_LABEL_SCORE,
     ),
 }
+# camelCase and run-together keys ("fullName", "firstname") look the same once lowered.
+_LABELS.update({k.replace(" ", "").replace("_", ""): v for k, v in list(_LABELS.items())})
+# Labels whose value may stand on the next line ("Ship to:\nJane Doe"); not "to:" or "from:".
+_NEXT_LINE_OK = frozenset(k for k, v in _LABELS.items() if v == _SCORE)
+# A bare ``name`` key is a person only next to person-ish keys ("Widget Pro" has a price).
+_PERSONISH_KEY = re.compile(
+    r"(?i:e-?mail|phone|mobile|\btel\b|\bdob\b|birth|\bssn\b|social|address|\bage\b|gender"
+    r"|\bsex\b|surname|first_?name|last_?name|patient|passport|nationality|salary|employee)"
+)
+# Labels that also name things ("Driver: NVIDIA 535"): their value must be a full name.
+_FULL_NAME_LABELS = frozenset(
+    {"driver", "holder", "resident", "payee", "payer", "subscriber", "occupant", "poc"}
+)
+_NUMBERED = re.compile(r"[ \t]*(?:#|no\.?)?[ \t]*\d{1,3}\Z")
 _LABEL_STRIP = " \t*\"'`-•>#_|"
 _LABEL_SPLIT = re.compile(r"[,;{(|\[]|[.!?][ \t]")
 _MAX_LABEL = 40
@@ -402,7 +843,9 @@ class PersonDetector:
     r"""Finds person names (``PERSON``) in salutations, signatures, labelled fields and intros.
 
     Names are 1–4 capitalized tokens after an anchor ("Dear", "Best regards,", "Patient:",
-    "Dr.", "my name is"); salutation targets such as "Team" or "Sir or Madam" are skipped.
+    "Dr.", "my name is"); salutation targets such as "Team" or "Sir or Madam" are skipped. Full
+    names are also found after role nouns ("my colleague Ana Ruiz"), before ", born", and in
+    name columns of SQL ``VALUES`` lists and CSV or markdown tables.
 
     >>> text = "Dear Dr. Jane O'Brien,\nthanks."
     >>> [text[f.start : f.end] for f in PersonDetector().detect(text)]
@@ -415,12 +858,24 @@ class PersonDetector:
     def detect(self, text: str) -> list[Finding]:
         """Return the person names in ``text``."""
         spans: dict[tuple[int, int], float] = {}
+
+        def add(span: tuple[int, int] | None, score: float = _SCORE) -> None:
+            if span is not None:
+                spans[span] = max(spans.get(span, 0.0), score)
+
         for match in _ANCHOR.finditer(text):
-            found = self._after_anchor(text, match)
-            if found is not None:
-                spans[found] = max(spans.get(found, 0.0), _SCORE)
+            add(self._after_anchor(text, match))
+        for match in _WORD_BEFORE_CAPITAL.finditer(text):
+            if match.group().lower() in _ROLE_SET:
+                add(_after_role(text, match), _GENERIC_LABEL_SCORE)
+        if "born" in text:
+            for span in _before_born(text):
+                add(span, _GENERIC_LABEL_SCORE)
         if ":" in text:
             self._labels(text, spans)
+        if "ame" in text or "AME" in text:
+            for span in _name_cells(text):
+                add(span)
         return [
             Finding("PERSON", start, end, score, detector=self.name)
             for (start, end), score in sorted(spans.items())
@@ -434,7 +889,8 @@ class PersonDetector:
             return None
         if end < len(text) and (text[end].isalnum() or text[end] in "_'’-"):
             return None
-        kind = _KIND[match.group()]
+        word = match.group()
+        kind = _KIND[word]
         pos = end
         min_tokens = 1
         if kind == "sal":
@@ -446,7 +902,7 @@ class PersonDetector:
             pos = brk.end()
             pos = _skip(_DASH, text, pos)
         elif kind == "hon":
-            if match.group() == "Dr" and _STREET_BEFORE.search(text, max(0, start - 48), start):
+            if word == "Dr" and _STREET_BEFORE.search(text, max(0, start - 48), start):
                 return None
             if pos < len(text) and text[pos] == ".":
                 pos += 1
@@ -459,10 +915,20 @@ class PersonDetector:
             if gap is None:
                 return None
             pos = gap.end()
-            min_tokens = 2 if match.group() in ("I am", "I'm", "I’m") else 1
+            min_tokens = 2 if word in _FULL_NAME_INTROS else 1
+            if word == "im" and text[max(0, start - 2) : start].strip(" \t") not in ("", ","):
+                return None  # German "im Jahr": only "hi, im Ana Ruiz" or a line's first word
         name = _name_at(text, pos, allow_caps=False)
         if name is None or name[2] < min_tokens:
             return None
+        if (
+            kind == "sal"
+            and word != "Dear"
+            and name[2] == 1
+            and _HONORIFIC_AFTER.match(text, pos) is None
+            and _GREETING_END.match(text, name[1]) is None
+        ):
+            return None  # "Hello Kitty is...", "Hello, Click the button"
         return name[0], name[1]
 
     @staticmethod
@@ -475,11 +941,17 @@ class PersonDetector:
             pieces = _LABEL_SPLIT.split(text[line_start:colon])
             label = pieces[-1].strip(_LABEL_STRIP).lower()
             score = _LABELS.get(label)
+            if score is None and (label[-1:].isdigit() or "_" in label):
+                score = _label_score(label)
             # The label must start its line or follow a separator, not end a longer phrase.
             bounded = len(pieces) > 1 or line_start > window_start or window_start == 0
-            if score is not None and bounded:
+            if score is not None and bounded and _label_applies(text, label, colon, line_start):
                 pos = _skip(_LABEL_VALUE_GAP, text, colon + 1)
                 name = _name_at(text, pos, allow_caps=True)
+                if name is None and score == _SCORE:
+                    name = _name_on_next_line(text, pos)
+                if name is not None and name[2] < 2 and label in _FULL_NAME_LABELS:
+                    name = None
                 if name is not None and not (name[2] == 1 and _PROSE_AFTER.match(text, name[1])):
                     start, end, count = name
                     if count == 1:
@@ -490,3 +962,131 @@ class PersonDetector:
                             end = given[1]
                     spans[(start, end)] = max(spans.get((start, end), 0.0), score)
             colon = text.find(":", colon + 1)
+
+
+def _label_score(label: str) -> float | None:
+    """Return the score of a label ("Traveler 2", "fullName" and "full_name" included)."""
+    score = _LABELS.get(label)
+    if score is None and label[-1:].isdigit():
+        numbered = _NUMBERED.search(label)
+        if numbered is not None:
+            label = label[: numbered.start()].strip(_LABEL_STRIP)
+            score = _LABELS.get(label)
+    if score is None and "_" in label:
+        score = _LABELS.get(label.replace(" ", "").replace("_", ""))
+    return score
+
+
+def _label_applies(text: str, label: str, colon: int, line_start: int) -> bool:
+    """Return whether a ``name`` label names a person.
+
+    Always in prose; in JSON or indented data only beside person-ish keys, since
+    ``{"name": "Widget Pro", "price": 3}`` names a product.
+    """
+    if label != "name":
+        return True
+    quoted = text[colon - 1 : colon] in ('"', "'")
+    indented = text[line_start : line_start + 1] in (" ", "\t")
+    if not (quoted or indented):
+        return True
+    brace = text.rfind("{", max(0, colon - 400), colon)
+    lo = brace if brace != -1 else max(0, colon - 200)
+    close = text.find("}", colon, colon + 400)
+    hi = close if close != -1 else colon + 200
+    return _PERSONISH_KEY.search(text, lo, hi) is not None
+
+
+def _name_on_next_line(text: str, pos: int) -> tuple[int, int, int] | None:
+    """Return a name standing alone on the line after an empty labelled line."""
+    brk = _LINE_BREAK.match(text, pos)
+    if brk is None:
+        return None
+    name = _name_at(text, brk.end(), allow_caps=True)
+    if name is None or name[2] < 2 or _LINE_NAME_END.match(text, name[1]) is None:
+        return None
+    return name
+
+
+def _after_role(text: str, match: re.Match[str]) -> tuple[int, int] | None:
+    """Return the full name after a role noun: "patient John Doe", "User Ana Ruiz (ana@...)"."""
+    start, end = match.span()
+    if start and (text[start - 1].isalnum() or text[start - 1] in "_'’-"):
+        return None
+    if text[start].isupper():
+        # A capitalized role noun starts a line or a sentence, not a title ("Customer Service").
+        before = text[max(0, start - 3) : start].rstrip(" \t*-•>")
+        if before and before[-1] not in "\n.!?:;(":
+            return None
+    name = _name_at(text, _skip(_GAP, text, end), allow_caps=False)
+    if name is None or not 2 <= name[2] <= 3:
+        return None
+    words = text[name[0] : name[1]].lower().split()
+    if any(w in _ROLE_STOP or w in _ROLE_SET for w in words):
+        return None
+    if text[name[1] : name[1] + 1] in ("'", "’"):
+        return None  # "Customer Service's hours": a possessive noun phrase
+    return name[0], name[1]
+
+
+def _name_before(text: str, end: int) -> tuple[int, int, int] | None:
+    """Parse up to three capitalized tokens that end at ``end`` (read backwards)."""
+    start = end
+    count = 0
+    pos = end
+    while count < 3:
+        j = pos
+        if count:
+            if j == 0 or text[j - 1] not in " \t":
+                break
+            j -= 1
+        k = j
+        while k > 0 and j - k <= 30 and (text[k - 1].isalpha() or text[k - 1] in "'’-"):
+            k -= 1
+        word = text[k:j]
+        if not word or not word[0].isupper() or word.lower() in _STOP or j - k > 30:
+            break
+        if k and (text[k - 1].isalnum() or text[k - 1] in "_.@/"):
+            break
+        start = pos = k
+        count += 1
+    return (start, end, count) if count else None
+
+
+def _before_born(text: str) -> Iterator[tuple[int, int]]:
+    """Yield full names that ``born`` follows: "Ana Ruiz, born 1990", "Ana Ruiz (born ...)"."""
+    pos = text.find("born")
+    while pos != -1:
+        after = text[pos + 4 : pos + 5]
+        if (
+            not after.isalpha()
+            and pos
+            and not text[pos - 1].isalpha()
+            and _BORN_AFTER.match(text, pos + 4) is not None
+        ):
+            glue = _BORN_GLUE.search(text, max(0, pos - 8), pos)
+            if glue is not None:
+                name = _name_before(text, glue.start())
+                if name is not None and name[2] >= 2:
+                    yield name[0], name[1]
+        pos = text.find("born", pos + 4)
+
+
+def _name_cells(text: str) -> Iterator[tuple[int, int]]:
+    """Yield names in the name columns of tables and SQL ``VALUES`` lists."""
+    for start, end, column, columns in table_cells(text):
+        if column not in _NAME_COLUMNS and not (
+            column == "name" and not _PERSONISH_COLUMNS.isdisjoint(columns)
+        ):
+            continue
+        cell = text[start:end]  # parsed alone, so a name stops at its cell's edge
+        name = _name_at(cell, 0, allow_caps=True)
+        if name is None or name[0] != 0:
+            continue
+        stop = name[1]
+        comma = _COMMA_GAP.match(cell, stop) if name[2] == 1 else None
+        if comma is not None:  # "Doe, John" inside a quoted cell
+            given = _name_at(cell, comma.end(), allow_caps=True)
+            if given is not None and given[1] == len(cell):
+                stop = len(cell)
+        if stop == len(cell):
+            yield start, end

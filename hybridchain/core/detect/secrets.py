@@ -149,7 +149,7 @@ _RULES: tuple[_Rule, ...] = (
 # of the key is matched (``password`` in ``DB_PASSWORD``); ``_key_start_ok`` checks its start.
 _KEYWORDS = (
     re.compile(r"pass(?:word|wd|phrase|code)"),
-    re.compile(r"pwd"),
+    re.compile(r"pwd?"),
     re.compile(r"secret(?:[_\-]?key)?"),
     re.compile(r"token"),
     re.compile(r"credentials"),
@@ -164,9 +164,18 @@ _ASSIGN = re.compile(
     r"(?:\"(?P<dq>[^\"\r\n]{1,512}+)\"|'(?P<sq>[^'\r\n]{1,512}+)'"
     r"|(?P<uv>[^\s\"'`,;&<>(){}\[\]]{1,512}+))"
 )
+# "my password is hunter2!x", "the passphrase was: Tr0ub4dor&3" (prose, not ``key = value``).
 _IS_FORM = re.compile(
-    r"pass(?:word|code|phrase)[ \t]{1,4}is[ \t]{1,4}[\"']?(?P<v>[^\s\"']{6,128}+)"
+    r"pass(?:word|code|phrase)[ \t]{1,4}(?:is|was)(?:[ \t]{1,4}(?:now|still))?[ \t]{0,4}:?"
+    r"[ \t]{1,4}[\"'`]?(?P<v>[^\s\"'`]{6,128}+)"
 )
+# "PIN is 4821", "PIN: 004821", "my pin code is 1234": a PIN only with the word and 4-8 digits.
+_PIN = re.compile(
+    r"pin(?<![A-Za-z0-9_]pin)(?:[ \t](?:code|number|no\.?))?(?:[ \t]{1,4}(?:is|was)[ \t]{1,4}"
+    r"|[ \t]{0,4}[:=#][ \t]{0,4}|[ \t]{1,4})(?P<v>\d{4,8}+)(?![\w\-.,/:]\d|[\w\-])"
+)
+# Lower-case words, hyphenated or not ("incorrect", "case-sensitive"), are prose, not a password.
+_PROSE_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _PEM_BEGIN = re.compile(
     r"-----BEGIN (?P<kind>(?:RSA |EC |OPENSSH |DSA |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?)-----"
 )
@@ -252,6 +261,16 @@ def _is_placeholder(value: str) -> bool:
     )
 
 
+def _looks_like_password(value: str) -> bool:
+    """Return whether a word after "password is" is a password, not prose ("incorrect")."""
+    if len(value) < 6 or _is_placeholder(value) or _PROSE_WORDS.fullmatch(value):
+        return False
+    if _has_digit(value) or not value.isalpha():
+        return True
+    # Letters only: a password mixes case inside the word ("hUnTer"), unlike "Incorrect".
+    return not (value.islower() or value.isupper() or value.istitle())
+
+
 def _has_digit(value: str) -> bool:
     """Return whether ``value`` contains a digit."""
     return any(c.isdigit() for c in value)
@@ -309,7 +328,7 @@ def _assignments(text: str, low: str) -> Iterator[tuple[int, int, float]]:
         start, end = match.span(group)
         if len(value.strip()) < 6 or _is_placeholder(value):
             continue
-        is_password = key.startswith(("pass", "pwd"))
+        is_password = key.startswith(("pass", "pw"))
         if value.lower() == key or (value.isdigit() and not is_password):
             continue  # ``f(password=password)``; a bare number is a count, not a key
         if not is_password and value.isalpha() and (value.islower() or value.istitle()):
@@ -404,12 +423,15 @@ class SecretDetector:
             spans.extend(_pem_blocks(text))
         if "=" in text or ":" in text:
             spans.extend(_assignments(text, low))
-        if " is" in text:
+        if " is" in text or " was" in text:
             for match in _IS_FORM.finditer(low):
                 start = match.start("v")
                 value = text[start : match.end("v")].rstrip(".,;:!?)")
-                if _has_digit(value) and not _is_placeholder(value):
+                if _looks_like_password(value):
                     spans.append((start, start + len(value), _WEAK_SCORE))
+        if "pin" in low:
+            for match in _PIN.finditer(low):
+                spans.append((match.start("v"), match.end("v"), _WEAK_SCORE))
         return [
             Finding("SECRET", start, end, score, detector=self.name)
             for start, end, score in _merge(spans)

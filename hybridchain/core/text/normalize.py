@@ -25,12 +25,14 @@ _SPELLED_DOT = re.compile(r" (?:dot|DOT) ")
 # `4 1 1 1 - 1 1 1 1 ...`, `3.5.8.8.1.1.8.0.1`, `D E 8 9 3 7 ...`: values typed one
 # character at a time. Elements are single characters (never followed by another), so
 # each element has one way to match and the scan stays linear.
-_SPACED_HINT = re.compile(r"\d[ .\-]{1,3}\d[ .\-]{1,3}\d[ .\-]{1,3}\d")
+_SPACED_HINT = re.compile(r"\d[ .\-]{1,3}\d[ .\-]{1,3}\d")
 _SPACED_RUN = re.compile(
-    r"(?<![A-Za-z0-9])[A-Za-z0-9](?![A-Za-z0-9])(?:[ .\-]{1,3}[A-Za-z0-9](?![A-Za-z0-9])){7,}"
+    r"(?<![A-Za-z0-9])[A-Za-z0-9](?![A-Za-z0-9])(?:[ .\-]{1,3}[A-Za-z0-9](?![A-Za-z0-9])){6,}"
 )
 _SEPARATOR = re.compile(r"[ .\-]{1,3}")
-_MIN_SPACED_DIGITS = 6
+_ONE_LETTER_WORDS = frozenset("aI")
+_WORD_AFTER = re.compile(r" [A-Za-z]{2}")
+_WORD_BEFORE = re.compile(r"[A-Za-z]{2} \Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +140,21 @@ def _spelled_edits(text: str) -> list[tuple[int, int, str]]:
     return edits
 
 
+def _trim_prose(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop one-letter words (``a``, ``I``) that a run swallowed from the prose around it."""
+    while end - start > 1 and text[end - 1] in _ONE_LETTER_WORDS and _WORD_AFTER.match(text, end):
+        end = text.rfind(text[end - 1], start, end)
+        while end > start and text[end - 1] in " .-":
+            end -= 1
+    while (
+        end - start > 1 and text[start] in _ONE_LETTER_WORDS and _WORD_BEFORE.search(text, 0, start)
+    ):
+        start += 1
+        while start < end and text[start] in " .-":
+            start += 1
+    return start, end
+
+
 def _spaced_edits(text: str) -> list[tuple[int, int, str]]:
     """Join values typed one character at a time, keeping their group boundaries.
 
@@ -148,15 +165,21 @@ def _spaced_edits(text: str) -> list[tuple[int, int, str]]:
     if _SPACED_HINT.search(text) is None:
         return []
     edits: list[tuple[int, int, str]] = []
-    for run in _SPACED_RUN.finditer(text):
-        if sum(c.isdigit() for c in run.group()) < _MIN_SPACED_DIGITS:
+    for match in _SPACED_RUN.finditer(text):
+        start, end = _trim_prose(text, match.start(), match.end())
+        run = text[start:end]
+        digits = sum(c.isdigit() for c in run)
+        elements = sum(c.isalnum() for c in run)
+        # Enough digits to be a number worth hiding: 7+ characters with 6+ digits
+        # (phones, cards, SSNs), or 10+ characters with 3+ digits (licences, IBANs).
+        if not ((elements >= 7 and digits >= 6) or (elements >= 10 and digits >= 3)):
             continue
-        seps = list(_SEPARATOR.finditer(run.group()))
+        seps = list(_SEPARATOR.finditer(run))
         counts: dict[str, int] = {}
         for sep in seps:
             counts[sep.group()] = counts.get(sep.group(), 0) + 1
         joiner = max(counts, key=lambda k: counts[k])
-        base = run.start()
+        base = start
         for sep in seps:
             value = sep.group()
             if value == joiner:

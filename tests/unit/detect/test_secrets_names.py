@@ -243,9 +243,53 @@ def test_secret_findings_carry_type_score_and_name() -> None:
         "scikit-learn and sk-learn-style-kebab-case-identifier",
         "sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
         "pwd: /home/alice/projects",
+        "export LANGSMITH_API_KEY=ls_...",
+        'add OPENAI_API_KEY="My API Key" to your shell',
+        'ChatOpenAI(base_url="http://127.0.0.1:11434/v1", api_key="ollama")',
+        "s3://access_key_id:secret_access_key@bucket/key",
+        "client = Client(credentials=credentials)",
+        'url = "http://{0}:{1}@{2}/".format(user, pw, host)',
     ],
 )
 def test_secret_hard_negatives(text: str) -> None:
+    assert spans(SECRET, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("They say their password is DemW!YuIGXozcmGg and it worked", ["DemW!YuIGXozcmGg"]),
+        ("my password is: hunter2!x", ["hunter2!x"]),
+        ("the passphrase was `correct-Horse-battery9`", ["correct-Horse-battery9"]),
+        ("The password is now hUnTeRtWo", ["hUnTeRtWo"]),
+        ("pw: Xk9mQ2vR7", ["Xk9mQ2vR7"]),
+        ("login?user=ana&pw=Zq8rT5wX2", ["Zq8rT5wX2"]),
+        ("My PIN is 4821.", ["4821"]),
+        ("card PIN: 004821", ["004821"]),
+        ("the pin code is 12345678", ["12345678"]),
+    ],
+)
+def test_secrets_in_prose(text: str, expected: list[str]) -> None:
+    assert spans(SECRET, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the password is incorrect.",
+        "Your password is case-sensitive",
+        "Password is Required",
+        "my password was reset yesterday",
+        "the password is ********",
+        "PIN is required",
+        "PIN 123",
+        "GPIO pin 13 is high",
+        "spin 1234 times",
+        "PIN 2024-01-05",
+        "pw: /home/alice",
+    ],
+)
+def test_secret_prose_negatives(text: str) -> None:
     assert spans(SECRET, text) == []
 
 
@@ -451,6 +495,95 @@ def test_person_hard_negatives(text: str) -> None:
     assert spans(PERSON, text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ship to: Cynthia Porter\n92886 Amanda Lakes", ["Cynthia Porter"]),
+        ("Traveler 1: Chandani Mital; date of birth", ["Chandani Mital"]),
+        ("Guest #2: Maria Lopez", ["Maria Lopez"]),
+        ("Passenger: Wei Zhang", ["Wei Zhang"]),
+        ("Borrower: Ana Ruiz\nCo-signer: Tom Baker", ["Ana Ruiz", "Tom Baker"]),
+        ("Reviewed by: Priya Patel", ["Priya Patel"]),
+        ("Next of kin: Mary Ann Lee", ["Mary Ann Lee"]),
+        ("cc: Jane Roe", ["Jane Roe"]),
+        ("Driver: Edward Heintze, born 09/01/1945", ["Edward Heintze"]),
+        ("Recipient:\nJohn Smith\n12 Main St", ["John Smith"]),
+        ('{"full_name": "Rebecca Estrada", "id": 7}', ["Rebecca Estrada"]),
+        ('{"fullName": "Rebecca Estrada"}', ["Rebecca Estrada"]),
+        ('{"name": "Jane Doe", "email": "j@x.com"}', ["Jane Doe"]),
+        ("hi, im Gotthilf Carsten, policy holder", ["Gotthilf Carsten"]),
+        ("patient John Doe was admitted", ["John Doe"]),
+        ("my colleague Anna Berg said hi", ["Anna Berg"]),
+        ("customer Jane Roe called twice", ["Jane Roe"]),
+        ("User Julie Morton (julie@x.com) cannot log in", ["Julie Morton"]),
+        ("a birthday message: Sandra Montes, born 20.03.1952", ["Sandra Montes"]),
+        ("Ana Ruiz (born in Ohio) wrote", ["Ana Ruiz"]),
+    ],
+)
+def test_person_labels_roles_and_born(text: str, expected: list[str]) -> None:
+    assert spans(PERSON, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "INSERT INTO customers (full_name, email, phone, ssn, date_of_birth, address)\n"
+            "VALUES ('Rebecca Estrada', 'rebecca@x.com', '+1 555', '240-59-2079', "
+            "'June 19, 1942' '12 Foo Lakes, Bar, PW 26116');",
+            ["Rebecca Estrada"],
+            id="sql-missing-comma",
+        ),
+        pytest.param(
+            "INSERT INTO people (name, email) VALUES ('John Kim', 'j@x.com'), "
+            "('Ana Ruiz', 'a@x.com');",
+            ["John Kim", "Ana Ruiz"],
+            id="sql-two-rows",
+        ),
+        pytest.param(
+            "name,email,phone\nRebecca Estrada,rebecca@x.com,555-1234\n"
+            '"Doe, John",john@x.com,555-9876\n',
+            ["Rebecca Estrada", "Doe, John"],
+            id="csv",
+        ),
+        pytest.param(
+            "| Name | Email |\n|---|---|\n| Rebecca Estrada | r@x.com |\n",
+            ["Rebecca Estrada"],
+            id="markdown",
+        ),
+        pytest.param("first_name\tlast_name\nAna\tRuiz\n", ["Ana", "Ruiz"], id="tsv"),
+    ],
+)
+def test_person_table_columns(text: str, expected: list[str]) -> None:
+    assert spans(PERSON, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello Kitty is a brand",
+        "Hello Kitty",
+        "Hello, Click the button",
+        '{"name": "Widget Pro", "price": 3}',
+        "products:\n  - name: Widget Pro\n    price: 3",
+        "INSERT INTO products (name, price) VALUES ('Widget Pro', 3);",
+        "name,price\nWidget Pro,3\n",
+        "| Name | Price |\n|---|---|\n| Widget Pro | 3 |\n",
+        "The Customer Service Team will reply",
+        "Contact Customer Support Today",
+        "The user Settings Page is broken",
+        "employee ID Badge lost",
+        "my colleague Anna said hi",
+        "The Roman Empire, born of conquest",
+        "Driver: NVIDIA 535",
+        "Ship to:\nACME warehouse dock 4",
+        "To:\nsee below",
+    ],
+)
+def test_person_new_hard_negatives(text: str) -> None:
+    assert spans(PERSON, text) == []
+
+
 FIRST = st.sampled_from(["John", "Maria", "Priya", "Jean-Luc", "Seán", "Zoë", "Wei", "Amara"])
 LAST = st.sampled_from(["Smith", "O'Brien", "Nuñez", "Patel", "García-Márquez", "Okafor", "Lee"])
 
@@ -565,6 +698,78 @@ def test_address_hard_negatives(text: str) -> None:
     assert spans(ADDRESS, text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Ship to:\nCynthia Porter\n92886 Amanda Lakes, Sanchezburgh, PW 26116\nPhone: 555",
+            ["92886 Amanda Lakes, Sanchezburgh, PW 26116"],
+            id="next-line-territory",
+        ),
+        pytest.param(
+            "Ship to:\nJane Doe\n7 Quarry Bottom\nPhone: 555",
+            ["7 Quarry Bottom"],
+            id="next-line-label-only",
+        ),
+        pytest.param(
+            "lives at 3473 Martinez Oval Apt. 370, Rochaville, UT 41902.",
+            ["3473 Martinez Oval Apt. 370, Rochaville, UT 41902"],
+            id="wide-suffix-unit",
+        ),
+        pytest.param(
+            "'21646 Murphy Lodge, Gibbsfurt, NC 91052'",
+            ["21646 Murphy Lodge, Gibbsfurt, NC 91052"],
+            id="wide-suffix-tail",
+        ),
+        pytest.param(
+            "Jeffreyburgh, DC 46807\nPhone: 555",
+            ["Jeffreyburgh, DC 46807"],
+            id="zip-ends-line",
+        ),
+        pytest.param(
+            "Springfield, XY 12345", ["Springfield, XY 12345"], id="any-state-code-with-zip"
+        ),
+        pytest.param(
+            "I live at Gerhild-Faust-Ring 5-5, 68797 Oberviechtach.",
+            ["Gerhild-Faust-Ring 5-5, 68797 Oberviechtach"],
+            id="german-hyphenated-ring",
+        ),
+        pytest.param(
+            "Potsdamer Chaussee 12/3, 14129 Berlin",
+            ["Potsdamer Chaussee 12/3, 14129 Berlin"],
+            id="german-chaussee",
+        ),
+        pytest.param(
+            "INSERT INTO t (name, street, city) VALUES ('Ana Ruiz', 'Am Hang 4', 'Ulm');",
+            ["Am Hang 4", "Ulm"],
+            id="sql-address-columns",
+        ),
+        pytest.param(
+            "id,address\n1,7 Quarry Bottom Unit B\n", ["7 Quarry Bottom Unit B"], id="csv-address"
+        ),
+    ],
+)
+def test_address_new_forms(text: str, expected: list[str]) -> None:
+    assert spans(ADDRESS, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have 3 Green Hills to climb",
+        "He scored 3 Points",
+        "Chapter 5 Twin Peaks",
+        "Order AB 12345",
+        "During 5 days",
+        "Ship to:\nJane Doe\nPhone: 555 1234",
+        "id,address\n1,unknown\n",
+        "INSERT INTO hosts (name, address) VALUES ('db', 'localhost');",
+    ],
+)
+def test_address_new_hard_negatives(text: str) -> None:
+    assert spans(ADDRESS, text) == []
+
+
 @settings(deadline=None)
 @given(
     number=st.integers(min_value=1, max_value=99999),
@@ -623,6 +828,15 @@ ADVERSARIAL: list[Callable[[int], str]] = [
     lambda n: "Name: " * (n // 2),
     lambda n: "Hauptstraße 5 " * (n // 4),
     lambda n: "1 " * n,
+    lambda n: "a,b\n" * (n // 2),
+    lambda n: "INSERT INTO t (name, address) VALUES ('" + "x'" * n,
+    lambda n: "| Name | Email |\n" + "| Ana Ruiz | a |\n" * (n // 8),
+    lambda n: "patient Ana Ruiz " * (n // 8),
+    lambda n: "Ana Ruiz, born 1990 " * (n // 10),
+    lambda n: "password is Xy9!abcd " * (n // 10),
+    lambda n: "PIN is 1234 " * (n // 6),
+    lambda n: "12 Amanda Lakes " * (n // 8),
+    lambda n: "Ship to:\n" * (n // 4),
 ]
 
 

@@ -29,6 +29,13 @@ from hybridchain.core.detect.health import DateOfBirthDetector, MedicalRecordDet
 from hybridchain.core.detect.network import IpAddressDetector, MacAddressDetector
 from hybridchain.core.detect.payment import CreditCardDetector, IbanDetector
 from hybridchain.core.detect.phone import PhoneDetector
+from hybridchain.core.detect.spans import (
+    glued_after,
+    in_iban_tail,
+    is_list_item,
+    lower_keeping_offsets,
+    statement_start,
+)
 from hybridchain.core.findings import Finding
 
 DETECTORS: list[Detector] = [
@@ -130,6 +137,17 @@ POSITIVES = [
     ("US_DRIVER_LICENSE", "Driver's license: D1234567", "D1234567"),
     ("US_DRIVER_LICENSE", "DL A123-4567-8901", "A123-4567-8901"),
     ("US_DRIVER_LICENSE", "drivers licence number 123456789", "123456789"),
+    ("US_DRIVER_LICENSE", "my drivers license is WA WDLMYZOI954I. the ER", "WDLMYZOI954I"),
+    ("US_DRIVER_LICENSE", "renew my WA driver's license WDLTKFZQ060G online?", "WDLTKFZQ060G"),
+    ("US_DRIVER_LICENSE", "my drivers license is PA 22 562 974. ok", "22 562 974"),
+    ("US_DRIVER_LICENSE", "Driver license: 78-550-378 (issued PA)", "78-550-378"),
+    ("US_DRIVER_LICENSE", "Driver license: 806048753 (issued NY)", "806048753"),
+    ("US_DRIVER_LICENSE", "NY driver license B123456789012", "B123456789012"),
+    ("US_DRIVER_LICENSE", "Driver license: A1234567 (issued CA)", "A1234567"),
+    ("US_DRIVER_LICENSE", "driver's license (FL) S123-456-78-901-0", "S123-456-78-901-0"),
+    ("US_DRIVER_LICENSE", "driver's license (NJ) Z9152 72397 11809", "Z9152 72397 11809"),
+    ("US_DRIVER_LICENSE", "driving licence: D12345678", "D12345678"),
+    ("US_DRIVER_LICENSE", "license no. K12-34-5678", "K12-34-5678"),
     ("IP_ADDRESS", "from 192.168.1.10, then", "192.168.1.10"),
     ("IP_ADDRESS", "host 8.8.8.8.", "8.8.8.8"),
     ("IP_ADDRESS", "addr 2001:db8::8a2e:370:7334 up", "2001:db8::8a2e:370:7334"),
@@ -155,6 +173,22 @@ POSITIVES = [
     ("MEDICAL_RECORD_NUMBER", "patient id is 998877", "998877"),
     ("MEDICAL_RECORD_NUMBER", "Medical record number #MR7654321", "MR7654321"),
     ("MEDICAL_RECORD_NUMBER", "chart no. 4455667-01", "4455667-01"),
+    ("MEDICAL_RECORD_NUMBER", "DOB: 07/25/1974    MRN: 716-177-236\nAddress", "716-177-236"),
+    ("MEDICAL_RECORD_NUMBER", "Medical record number: 122-138-783\nDate", "122-138-783"),
+    ("MEDICAL_RECORD_NUMBER", "billed me $45.00 (MRN 123-706-710). call", "123-706-710"),
+    ("MEDICAL_RECORD_NUMBER", "medical_record_id=0098812", "0098812"),
+    (
+        "IP_ADDRESS",
+        "ECONNREFUSED 2a02:e9b1:72ec:4040:2bed:6ee0:326c:c644:5432`",
+        "2a02:e9b1:72ec:4040:2bed:6ee0:326c:c644",
+    ),
+    ("IP_ADDRESS", "listen on [2001:db8::1]:8080 now", "2001:db8::1"),
+    ("IP_ADDRESS", "dsn postgres://u:p@10.1.2.3:5432/db", "10.1.2.3"),
+    ("PHONE_NUMBER", "need to confirm, my mobile is 07405 814614.", "07405 814614"),
+    ("PHONE_NUMBER", "Tel. 030 901820 (Berlin office)", "030 901820"),
+    ("PHONE_NUMBER", "Someone keeps calling me from +4915124791133, who?", "+4915124791133"),
+    ("DATE_OF_BIRTH", '{"name": "Ann", "date_of_birth": "1985-03-14"}', "1985-03-14"),
+    ("US_SSN", "SSN: 576164488\n- I-9 document: US passport U08301462", "576164488"),
 ]
 
 
@@ -205,6 +239,46 @@ def test_phone_default_region() -> None:
     assert [text[f.start : f.end] for f in PhoneDetector("GB").detect(text)] == ["020 7946 0958"]
 
 
+def test_the_nearest_context_word_decides_the_kind_of_number() -> None:
+    text = "passport no. 790678929; driver's license (NY) 599793578\nTraveler 2"
+    assert values("US_PASSPORT", text) == ["790678929"]
+    assert values("US_DRIVER_LICENSE", text) == ["599793578"]
+    text = "- SSN: 576164488\n- I-9 document: US passport 107720044\n"
+    assert values("US_SSN", text) == ["576164488"]
+    assert values("US_PASSPORT", text) == ["107720044"]
+    text = "Driver license: 91405002 (issued TX)\nPayment: 36353769053803, deposit"
+    assert values("US_DRIVER_LICENSE", text) == ["91405002"]
+    # A context word after the number counts when none comes before it on its line.
+    assert values("US_PASSPORT", "C03005988 is my passport") == ["C03005988"]
+
+
+def test_values_in_rows_whose_column_list_names_the_field() -> None:
+    sql = (
+        "INSERT INTO patients (full_name, email, phone, ssn, date_of_birth, address)\n"
+        "VALUES ('Rebecca Estrada', 'rebecca.estrada@gmail.com', '07409 273736', '502725494', "
+        "'June 19, 1942' 'Flat 5, Nicola Road');"
+    )
+    assert values("DATE_OF_BIRTH", sql) == ["June 19, 1942"]
+    assert values("US_SSN", sql) == ["502725494"]
+    assert values("PHONE_NUMBER", sql) == ["07409 273736"]
+    csv = "name,dob,city\nJane Doe,1990-01-02,Boston\nJohn Roe,02/03/1985,Denver\n"
+    assert values("DATE_OF_BIRTH", csv) == ["1990-01-02", "02/03/1985"]
+
+
+def test_rows_without_the_field_have_no_findings() -> None:
+    sql = (
+        "INSERT INTO orders (customer, created_on, ref) VALUES ('Ann', '1990-01-02', '502725494');"
+    )
+    assert values("DATE_OF_BIRTH", sql) == []
+    assert values("US_SSN", sql) == []
+    # The column list belongs to another statement.
+    two = "INSERT INTO p (name, dob) VALUES ('x', 'y');\nINSERT INTO q (a, b) VALUES ('1990-01-02', 'z');"
+    assert values("DATE_OF_BIRTH", two) == []
+    # "dob" in prose is not a column name, and the date is too far from it.
+    prose = "Her dob is on file, as discussed. " + "Nothing else to add here. " * 3 + "1990-01-02"
+    assert values("DATE_OF_BIRTH", prose) == []
+
+
 def test_offsets_survive_characters_that_grow_when_lowercased() -> None:
     text = "İİİ passport A12345678 İ DOB: 1985-03-14"
     assert values("US_PASSPORT", text) == ["A12345678"]
@@ -242,6 +316,13 @@ HARD_NEGATIVES = [
     "email-like @handle and user@localhost and a@b",
     "numbers 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15",
     "1.2.3.4.5 and 256.1.1.1",
+    "Subject: Charged twice for order 909-3100251-6780083",
+    "Order #369-8063572-4763525 shipped",
+    "order 648-1480535-9813528 was charged twice",
+    "DATABASE_URL=postgres://app:doctor-goal-588@db.turner.internal:5432/main",
+    "redis://default:Summer2019%24@cache.example.com:6379",
+    "AWS_SECRET_ACCESS_KEY=Dl6kX0jCsEFryXrxzW8PCza/NBkw4K/iLYa8uSoF",
+    "driver's license expires 2026-03-14",
 ]
 
 
@@ -255,6 +336,60 @@ def test_window_inside_longer_digit_run_is_not_reported() -> None:
     for pad in ("1", "123", "987654321"):
         assert all_findings(f"x {pad}{digits} y") == []
         assert all_findings(f"x {digits}{pad} y") == []
+
+
+def test_mrn_is_the_value_right_after_its_label() -> None:
+    text = "billed me $12.00 (MRN 928-446-248). call me at +15068935190 or email"
+    assert values("MEDICAL_RECORD_NUMBER", text) == ["928-446-248"]
+    assert values("PHONE_NUMBER", text) == ["+15068935190"]
+    assert values("MEDICAL_RECORD_NUMBER", "MRN pending, see ward 4 on 1234567") == []
+
+
+def test_url_password_is_not_an_email_but_the_host_part_stays_searchable() -> None:
+    text = "postgres://svc_api:hunter58CY@db.joseph.internal:5432/prod and ops@example.com"
+    assert values("EMAIL_ADDRESS", text) == ["ops@example.com"]
+    assert values("EMAIL_ADDRESS", "mailto:jane@example.com") == ["jane@example.com"]
+
+
+def test_iban_tails_are_not_cards_or_phones() -> None:
+    for text in (
+        "IBAN GB97 WSTJ 6120 5807 0591 43, BIC QPQWZL2X",
+        "Direct deposit IBAN: NL96 TOSE 6724 5091 03\n",
+    ):
+        assert values("CREDIT_CARD", text) == []
+        assert values("PHONE_NUMBER", text) == []
+        assert len(values("IBAN_CODE", text)) == 1
+
+
+def test_phone_context_regions_and_their_limits() -> None:
+    # Another region's national format needs a phone word nearby.
+    assert values("PHONE_NUMBER", "ring 07405 814614") == []
+    # A date after a phone word is a date.
+    text = "Tel: +441211669156\nVisit: 05/04/2023\nS: 77yo"
+    assert values("PHONE_NUMBER", text) == ["+441211669156"]
+    # A port is not part of an IPv6 address, but a ratio with a port-like tail is no address.
+    assert values("IP_ADDRESS", "ratio 1:2:3:4:5:6:7:8:9") == []
+
+
+def test_spans_helpers() -> None:
+    assert glued_after("123abc", 3)
+    assert glued_after("123-a", 3)
+    assert not glued_after("123- a", 3)
+    assert not glued_after("123", 3)
+    text = "İx DOB"
+    assert len(lower_keeping_offsets(text)) == len(text)
+    assert lower_keeping_offsets(text).endswith("dob")
+    row = "(a, 'b c', d)\n"
+    assert is_list_item(row, 1, 2)
+    assert is_list_item(row, 5, 8)
+    assert is_list_item(row, 11, 12)
+    assert not is_list_item("my dob is", 3, 6)
+    assert statement_start("x;\ny", 4, 100) == 3
+    assert statement_start("a\n\nb", 4, 100) == 3
+    assert statement_start("a;b", 2, 100) == 0  # a CSV delimiter, not a statement end
+    assert statement_start("abcdef", 5, 2) == 3
+    assert in_iban_tail("GB97 WSTJ 6120", 10)
+    assert not in_iban_tail("card 4111", 5)
 
 
 def test_glued_to_hex_is_not_reported() -> None:
@@ -594,6 +729,17 @@ ADVERSARIAL = [
     "born 01/01/1990 ",
     "MRN 1",
     "4111 1111 1111 1111 ",
+    "dob,",
+    "(ssn, 536904399",
+    ", '1990-01-02'",
+    "phone,0",
+    "MRN 1-",
+    "call 07405 ",
+    "passport 1 license ",
+    "a:b@c.de ",
+    "x://a:",
+    "ab12 abcd ",
+    "1:2:3:4:5:6:7:8:9 ",
 ]
 
 
