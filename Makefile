@@ -6,16 +6,22 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck unit integration bench-gate clean
+.PHONY: setup system-deps demo test lint typecheck unit integration bench-gate bench-cost clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev,presidio,bench]"
+	$(BIN)/pip install --quiet -e ".[dev,presidio,bench,litellm,redis,notebooks]"
 	$(BIN)/pip check
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Debian's redis-server backs the shared-ledger tests (they start and stop it themselves).
+system-deps:
+	@command -v redis-server >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q redis-server; }
 
 demo: setup
 	$(BIN)/hybridchain demo
@@ -33,11 +39,14 @@ unit: setup
 integration: setup
 	$(BIN)/pytest tests/integration -q
 
-test: lint typecheck
+test: system-deps lint typecheck
 	$(BIN)/pytest -q
 
 bench-gate: setup
 	$(BIN)/python benchmarks/gate.py
+
+bench-cost: setup
+	$(BIN)/python benchmarks/cost.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hybridchain.core.detect.person import table_cells
+from hybridchain.core.detect.tables import table_cells
 from hybridchain.core.findings import Finding
 
 __all__ = ["AddressDetector"]
