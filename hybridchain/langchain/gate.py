@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import AsyncIterator, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any, Literal
 
-from langchain_core.callbacks import (
-    AsyncCallbackManagerForChainRun,
-    CallbackManagerForChainRun,
-    adispatch_custom_event,
-    dispatch_custom_event,
-)
-from langchain_core.runnables import Runnable, RunnableConfig, RunnableSerializable
+from langchain_core.runnables import Runnable, RunnableConfig
 from langchain_core.runnables.base import coerce_to_runnable
-from pydantic import ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr, field_validator
 
 from hybridchain.core.cost.budget import BudgetGuard
-from hybridchain.core.decision import EVENT_NAME, RouteDecision
+from hybridchain.core.decision import RouteDecision
 from hybridchain.core.detect.base import Detector
 from hybridchain.core.detect.defaults import default_detectors
 from hybridchain.core.findings import SensitivityReport
@@ -27,41 +19,18 @@ from hybridchain.core.pseudonymize import Pseudonymizer
 from hybridchain.core.scan import Scanner, TextPiece, collect_pieces
 from hybridchain.core.sensitivity import Sensitivity
 from hybridchain.errors import SensitiveDataError
-from hybridchain.langchain.config import inherited_sensitivity, with_decision
-from hybridchain.langchain.messages import walk_lc_input, walk_lc_output
-from hybridchain.langchain.restore import ChunkRestorer
+from hybridchain.langchain.config import inherited_sensitivity
+from hybridchain.langchain.messages import walk_lc_input
+from hybridchain.langchain.routing import RoutePlan, RoutingRunnable, model_name
 
 __all__ = ["GateMode", "SensitivityGate"]
-
-logger = logging.getLogger("hybridchain.gate")
 
 GateMode = Literal["route", "pseudonymize", "block"]
 """``route``: sensitive → local; ``pseudonymize``: placeholders → cloud → restored;
 ``block``: sensitive → :class:`SensitiveDataError`."""
 
 
-@dataclass
-class _Plan:
-    """What one request does: the decision, and how to run and finish it."""
-
-    decision: RouteDecision
-    level: Sensitivity
-    runnable: Runnable[Any, Any] | None = None
-    input: Any = None
-    pseudonymizer: Pseudonymizer | None = None
-    error: Exception | None = None
-
-    def finish(self, output: Any) -> Any:
-        if self.pseudonymizer is None:
-            return output
-        p = self.pseudonymizer
-        return walk_lc_output(output, lambda text, _i, _p: p.restore(text))
-
-    def restorer(self) -> ChunkRestorer | None:
-        return None if self.pseudonymizer is None else ChunkRestorer(self.pseudonymizer)
-
-
-class SensitivityGate(RunnableSerializable[Any, Any]):
+class SensitivityGate(RoutingRunnable):
     """Send sensitive requests to the local model and only the rest to the cloud.
 
     Every text the model would see is scanned (all messages and roles, tool-call
@@ -82,8 +51,6 @@ class SensitivityGate(RunnableSerializable[Any, Any]):
         >>> gate.scan("mail ann@example.com").findings[0].entity_type
         'EMAIL_ADDRESS'
     """
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     local: Runnable[Any, Any] | None = None
     """Target for requests the policy keeps on the local network."""
@@ -142,7 +109,7 @@ class SensitivityGate(RunnableSerializable[Any, Any]):
 
     # -- the one decision, shared by every entry point -------------------------------
 
-    def _plan(self, input: Any, config: RunnableConfig) -> _Plan:
+    def _plan(self, input: Any, config: RunnableConfig) -> RoutePlan:
         pieces = collect_pieces(input, walk_lc_input)
         report = self.scanner.scan_pieces(pieces)
         inherited = inherited_sensitivity(config)
@@ -158,19 +125,19 @@ class SensitivityGate(RunnableSerializable[Any, Any]):
         may_cloud = policy.allows("cloud", level)
         extra: dict[str, Any] = {"mode": self.mode}
 
-        def plan(target: Target, sent_level: Sensitivity, **kw: Any) -> _Plan:
+        def plan(target: Target, sent_level: Sensitivity, **kw: Any) -> RoutePlan:
             runnable = self.local if target == "local" else self.cloud
             decision = RouteDecision(
                 "gate", target, tuple(reasons), level, report.findings, extra=extra
             )
-            return _Plan(decision, sent_level, runnable, kw.pop("input", input), **kw)
+            return RoutePlan(decision, sent_level, runnable, kw.pop("input", input), **kw)
 
-        def blocked(why: str) -> _Plan:
+        def blocked(why: str) -> RoutePlan:
             reasons.append(why)
             decision = RouteDecision(
                 "gate", "blocked", tuple(reasons), level, report.findings, extra=extra
             )
-            return _Plan(decision, level, error=SensitiveDataError(level, report.findings))
+            return RoutePlan(decision, level, error=SensitiveDataError(level, report.findings))
 
         if self.cloud is None and self.local is None:
             raise ValueError("SensitivityGate needs a `local` or `cloud` target to be invoked")
@@ -179,7 +146,7 @@ class SensitivityGate(RunnableSerializable[Any, Any]):
             if self.cloud is None:
                 return plan("local", level)
             if self.budget is not None and not self.budget.allows_cloud(
-                _model_name(self.cloud), config.get("tags") or ()
+                model_name(self.cloud), config.get("tags") or ()
             ):
                 reasons.append("cloud budget exhausted: routed local")
                 if self.local is not None:
@@ -218,138 +185,3 @@ class SensitivityGate(RunnableSerializable[Any, Any]):
             return pseudonymizer.replace(text, found) if found else text
 
         return pseudonymizer, walk_lc_input(input, visit)
-
-    def _child_config(self, plan: _Plan, config: RunnableConfig, callbacks: Any) -> RunnableConfig:
-        logger.debug("gate decision: %s", plan.decision.to_dict())
-        return with_decision(config, plan.decision, plan.level, callbacks=callbacks)
-
-    # -- entry points ------------------------------------------------------------------
-
-    def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
-        """Scan ``input``, choose the target and return its (restored) output."""
-        return self._call_with_config(self._invoke, input, config, **kwargs)
-
-    async def ainvoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
-        """Async twin of :meth:`invoke`."""
-        return await self._acall_with_config(self._ainvoke, input, config, **kwargs)
-
-    def _invoke(
-        self,
-        input: Any,
-        run_manager: CallbackManagerForChainRun,
-        config: RunnableConfig,
-        **kwargs: Any,
-    ) -> Any:
-        plan = self._plan(input, config)
-        dispatch_custom_event(EVENT_NAME, plan.decision.to_dict(), config=config)
-        if plan.error is not None:
-            raise plan.error
-        assert plan.runnable is not None
-        child = self._child_config(plan, config, run_manager.get_child())
-        return plan.finish(plan.runnable.invoke(plan.input, child, **kwargs))
-
-    async def _ainvoke(
-        self,
-        input: Any,
-        run_manager: AsyncCallbackManagerForChainRun,
-        config: RunnableConfig,
-        **kwargs: Any,
-    ) -> Any:
-        plan = self._plan(input, config)
-        await adispatch_custom_event(EVENT_NAME, plan.decision.to_dict(), config=config)
-        if plan.error is not None:
-            raise plan.error
-        assert plan.runnable is not None
-        child = self._child_config(plan, config, run_manager.get_child())
-        return plan.finish(await plan.runnable.ainvoke(plan.input, child, **kwargs))
-
-    def transform(
-        self, input: Iterator[Any], config: RunnableConfig | None = None, **kwargs: Any
-    ) -> Iterator[Any]:
-        """Stream the chosen target's chunks (restored in pseudonymize mode)."""
-        yield from self._transform_stream_with_config(input, self._transform, config, **kwargs)
-
-    def stream(
-        self, input: Any, config: RunnableConfig | None = None, **kwargs: Any
-    ) -> Iterator[Any]:
-        """Stream the chosen target's chunks (restored in pseudonymize mode)."""
-        yield from self.transform(iter([input]), config, **kwargs)
-
-    async def atransform(
-        self, input: AsyncIterator[Any], config: RunnableConfig | None = None, **kwargs: Any
-    ) -> AsyncIterator[Any]:
-        """Async twin of :meth:`transform`."""
-        async for chunk in self._atransform_stream_with_config(
-            input, self._atransform, config, **kwargs
-        ):
-            yield chunk
-
-    async def astream(
-        self, input: Any, config: RunnableConfig | None = None, **kwargs: Any
-    ) -> AsyncIterator[Any]:
-        """Async twin of :meth:`stream`."""
-
-        async def once() -> AsyncIterator[Any]:
-            yield input
-
-        async for chunk in self.atransform(once(), config, **kwargs):
-            yield chunk
-
-    def _transform(
-        self,
-        chunks: Iterator[Any],
-        run_manager: CallbackManagerForChainRun,
-        config: RunnableConfig,
-        **kwargs: Any,
-    ) -> Iterator[Any]:
-        plan = self._plan(_join(chunks), config)
-        dispatch_custom_event(EVENT_NAME, plan.decision.to_dict(), config=config)
-        if plan.error is not None:
-            raise plan.error
-        assert plan.runnable is not None
-        child = self._child_config(plan, config, run_manager.get_child())
-        restorer = plan.restorer()
-        for chunk in plan.runnable.stream(plan.input, child, **kwargs):
-            yield chunk if restorer is None else restorer.restore(chunk)
-        last = None if restorer is None else restorer.flush()
-        if last is not None:
-            yield last
-
-    async def _atransform(
-        self,
-        chunks: AsyncIterator[Any],
-        run_manager: AsyncCallbackManagerForChainRun,
-        config: RunnableConfig,
-        **kwargs: Any,
-    ) -> AsyncIterator[Any]:
-        plan = self._plan(await _ajoin(chunks), config)
-        await adispatch_custom_event(EVENT_NAME, plan.decision.to_dict(), config=config)
-        if plan.error is not None:
-            raise plan.error
-        assert plan.runnable is not None
-        child = self._child_config(plan, config, run_manager.get_child())
-        restorer = plan.restorer()
-        async for chunk in plan.runnable.astream(plan.input, child, **kwargs):
-            yield chunk if restorer is None else restorer.restore(chunk)
-        last = None if restorer is None else restorer.flush()
-        if last is not None:
-            yield last
-
-
-def _model_name(runnable: Runnable[Any, Any]) -> str | None:
-    name = getattr(runnable, "model_name", None) or getattr(runnable, "model", None)
-    return name if isinstance(name, str) else None
-
-
-def _join(chunks: Iterator[Any]) -> Any:
-    final: Any = None
-    for chunk in chunks:
-        final = chunk if final is None else final + chunk
-    return final
-
-
-async def _ajoin(chunks: AsyncIterator[Any]) -> Any:
-    final: Any = None
-    async for chunk in chunks:
-        final = chunk if final is None else final + chunk
-    return final

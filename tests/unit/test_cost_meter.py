@@ -24,6 +24,7 @@ from hybridchain import (
 from hybridchain.core.cost.pricing import UnpricedModelWarning
 from hybridchain.testing import EchoChatModel
 
+
 def litellm_cost(model: str, prompt_tokens: int, completion_tokens: int) -> float:
     prompt, completion = litellm.cost_per_token(
         model=model, prompt_tokens=prompt_tokens, completion_tokens=completion_tokens
@@ -62,7 +63,11 @@ def test_route_comes_from_the_gate_decision_and_local_is_priced_by_hardware() ->
 def test_stream_without_usage_is_estimated() -> None:
     meter = CostMeter(local_models={"fake": GPU})
     model = GenericFakeChatModel(messages=iter([AIMessage("one two three four five")]))
-    chunks = list(model.stream("hello there", config={"callbacks": [meter], "metadata": {"ls_model_name": "fake"}}))
+    chunks = list(
+        model.stream(
+            "hello there", config={"callbacks": [meter], "metadata": {"ls_model_name": "fake"}}
+        )
+    )
     assert chunks
     (event,) = meter.ledger.events()
     assert event.estimated
@@ -75,7 +80,9 @@ def test_async_and_batch_calls_are_all_recorded() -> None:
     model = EchoChatModel(model_name="gpt-4o-mini")
 
     async def run() -> None:
-        await asyncio.gather(*(model.ainvoke(f"q{i}", config={"callbacks": [meter]}) for i in range(20)))
+        await asyncio.gather(
+            *(model.ainvoke(f"q{i}", config={"callbacks": [meter]}) for i in range(20))
+        )
 
     asyncio.run(run())
     model.batch([f"b{i}" for i in range(5)], config={"callbacks": [meter]})
@@ -96,10 +103,17 @@ def test_unknown_model_warns_once_and_is_unpriced() -> None:
 
 
 def test_tags_metadata_and_savings_report(tmp_path: pytest.TempPathFactory) -> None:
-    meter = CostMeter(ledger=SQLiteLedger(tmp_path / "ledger.db"), local_cost=GPU, counterfactual="gpt-4o")  # type: ignore[operator]
-    gate = SensitivityGate(local=EchoChatModel(model_name="llama3"), cloud=EchoChatModel(model_name="gpt-4o-mini"))
+    meter = CostMeter(
+        ledger=SQLiteLedger(tmp_path / "ledger.db"), local_cost=GPU, counterfactual="gpt-4o"
+    )  # type: ignore[operator]
+    gate = SensitivityGate(
+        local=EchoChatModel(model_name="llama3"), cloud=EchoChatModel(model_name="gpt-4o-mini")
+    )
     for i in range(3):
-        gate.invoke(f"ssn 536-22-85{i}0 please", config={"callbacks": [meter], "tags": ["tenant-a"], "metadata": {"tenant": "acme"}})
+        gate.invoke(
+            f"ssn 536-22-85{i}0 please",
+            config={"callbacks": [meter], "tags": ["tenant-a"], "metadata": {"tenant": "acme"}},
+        )
     gate.invoke("public question", config={"callbacks": [meter], "tags": ["tenant-b"]})
     report = meter.report()
     assert report.by_route["local"].events == 3 and report.by_route["cloud"].events == 1
@@ -107,9 +121,7 @@ def test_tags_metadata_and_savings_report(tmp_path: pytest.TempPathFactory) -> N
     assert report.by_tag["tenant=acme"].events == 3
     assert report.savings_usd is not None and report.savings_usd > 0
     assert report.counterfactual_usd == pytest.approx(
-        sum(
-            litellm_cost("gpt-4o", e.input_tokens, e.output_tokens) for e in report.events
-        )
+        sum(litellm_cost("gpt-4o", e.input_tokens, e.output_tokens) for e in report.events)
     )
     frame = report.to_pandas()
     assert list(frame["route"]).count("local") == 3
@@ -139,7 +151,9 @@ def test_raise_budget_raises() -> None:
     ledger = MemoryLedger()
     meter = CostMeter(ledger=ledger)
     guard = BudgetGuard([Budget(limit_usd=1e-6, action="raise")], ledger)
-    gate = SensitivityGate(local=EchoChatModel(), cloud=EchoChatModel(model_name="gpt-4o"), budget=guard)
+    gate = SensitivityGate(
+        local=EchoChatModel(), cloud=EchoChatModel(model_name="gpt-4o"), budget=guard
+    )
     gate.invoke("first public question", config={"callbacks": [meter]})
     with pytest.raises(BudgetExceededError):
         gate.invoke("second public question", config={"callbacks": [meter]})
