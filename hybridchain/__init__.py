@@ -1,5 +1,6 @@
 """hybridchain: run a local and a cloud model side by side; decide per request which answers."""
 
+from hybridchain.core.complexity import FeatureScorer, Scorer
 from hybridchain.core.cost import (
     Budget,
     BudgetExceededError,
@@ -28,6 +29,7 @@ from hybridchain.core.sensitivity import Sensitivity
 from hybridchain.errors import HybridchainError, MissingExtraError, SensitiveDataError
 from hybridchain.langchain.cost_meter import CostMeter, cost_meter
 from hybridchain.langchain.gate import GateMode, SensitivityGate
+from hybridchain.langchain.router import ComplexityRouter, Tier
 
 __all__ = [
     "Budget",
@@ -36,10 +38,12 @@ __all__ = [
     "BudgetScope",
     "CallableRecognizer",
     "CloudPrices",
+    "ComplexityRouter",
     "CostEvent",
     "CostMeter",
     "CostReport",
     "Detector",
+    "FeatureScorer",
     "Finding",
     "GateMode",
     "HybridchainError",
@@ -54,10 +58,12 @@ __all__ = [
     "RegexRecognizerConfig",
     "RouteDecision",
     "SQLiteLedger",
+    "Scorer",
     "SensitiveDataError",
     "Sensitivity",
     "SensitivityGate",
     "SensitivityPolicy",
     "SensitivityReport",
+    "Tier",
     "cost_meter",
 ]

@@ -21,9 +21,7 @@ PGRCurve = tuple[tuple[float, ...], tuple[float, ...]]
 """``(shares, pgrs)``: PGR after routing ``k`` of ``n`` prompts, at share ``k / n``."""
 
 
-def pgr_curve(
-    scores: Sequence[float], weak: Sequence[float], strong: Sequence[float]
-) -> PGRCurve:
+def pgr_curve(scores: Sequence[float], weak: Sequence[float], strong: Sequence[float]) -> PGRCurve:
     """PGR at every share ``k / n`` of prompts routed to the strong model.
 
     Args:
