@@ -25,13 +25,16 @@ from hybridchain.core.detect import (
 from hybridchain.core.findings import Finding, SensitivityReport
 from hybridchain.core.policy import RegexRecognizerConfig, SensitivityPolicy
 from hybridchain.core.pseudonymize import Pseudonymizer
+from hybridchain.core.routing_table import SEED_TABLE, RoutingRule, RoutingTable
 from hybridchain.core.sensitivity import Sensitivity
 from hybridchain.errors import HybridchainError, MissingExtraError, SensitiveDataError
 from hybridchain.langchain.cost_meter import CostMeter, cost_meter
+from hybridchain.langchain.facade import ModelRouter
 from hybridchain.langchain.gate import GateMode, SensitivityGate
 from hybridchain.langchain.router import ComplexityRouter, Tier
 
 __all__ = [
+    "SEED_TABLE",
     "Budget",
     "BudgetExceededError",
     "BudgetGuard",
@@ -51,12 +54,15 @@ __all__ = [
     "MemoryLedger",
     "MissingExtraError",
     "ModelPrice",
+    "ModelRouter",
     "PresidioDetector",
     "Pseudonymizer",
     "RedisLedger",
     "RegexRecognizer",
     "RegexRecognizerConfig",
     "RouteDecision",
+    "RoutingRule",
+    "RoutingTable",
     "SQLiteLedger",
     "Scorer",
     "SensitiveDataError",

@@ -33,5 +33,20 @@ class Sensitivity(IntEnum):
                 return member
         return None
 
+    @classmethod
+    def parse(cls, value: str | int) -> Sensitivity:
+        """Return the level named (``"confidential"``) or numbered (``2``) by ``value``.
+
+        Raises:
+            ValueError: If ``value`` names no level.
+        """
+        if isinstance(value, str):
+            member = cls._missing_(value)
+            if member is None:
+                names = ", ".join(m.name.lower() for m in cls)
+                raise ValueError(f"{value!r} is not a sensitivity level; use one of: {names}")
+            return member
+        return cls(value)
+
     def __str__(self) -> str:
         return self.name.lower()

@@ -3,6 +3,7 @@ import hybridchain
 
 def test_public_api_is_pinned() -> None:
     assert hybridchain.__all__ == [
+        "SEED_TABLE",
         "Budget",
         "BudgetExceededError",
         "BudgetGuard",
@@ -22,12 +23,15 @@ def test_public_api_is_pinned() -> None:
         "MemoryLedger",
         "MissingExtraError",
         "ModelPrice",
+        "ModelRouter",
         "PresidioDetector",
         "Pseudonymizer",
         "RedisLedger",
         "RegexRecognizer",
         "RegexRecognizerConfig",
         "RouteDecision",
+        "RoutingRule",
+        "RoutingTable",
         "SQLiteLedger",
         "Scorer",
         "SensitiveDataError",
