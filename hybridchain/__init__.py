@@ -1,6 +1,12 @@
 """hybridchain: run a local and a cloud model side by side; decide per request which answers."""
 
 from hybridchain.core.complexity import FeatureScorer, Scorer
+from hybridchain.core.confidence import (
+    Assessment,
+    ConfidenceWeights,
+    LocalModelUnavailableError,
+    SignalConfig,
+)
 from hybridchain.core.cost import (
     Budget,
     BudgetExceededError,
@@ -29,12 +35,14 @@ from hybridchain.core.routing_table import SEED_TABLE, RoutingRule, RoutingTable
 from hybridchain.core.sensitivity import Sensitivity
 from hybridchain.errors import HybridchainError, MissingExtraError, SensitiveDataError
 from hybridchain.langchain.cost_meter import CostMeter, cost_meter
+from hybridchain.langchain.escalator import ConfidenceEscalator
 from hybridchain.langchain.facade import ModelRouter
 from hybridchain.langchain.gate import GateMode, SensitivityGate
 from hybridchain.langchain.router import ComplexityRouter, Tier
 
 __all__ = [
     "SEED_TABLE",
+    "Assessment",
     "Budget",
     "BudgetExceededError",
     "BudgetGuard",
@@ -42,6 +50,8 @@ __all__ = [
     "CallableRecognizer",
     "CloudPrices",
     "ComplexityRouter",
+    "ConfidenceEscalator",
+    "ConfidenceWeights",
     "CostEvent",
     "CostMeter",
     "CostReport",
@@ -51,6 +61,7 @@ __all__ = [
     "GateMode",
     "HybridchainError",
     "LocalCostModel",
+    "LocalModelUnavailableError",
     "MemoryLedger",
     "MissingExtraError",
     "ModelPrice",
@@ -70,6 +81,7 @@ __all__ = [
     "SensitivityGate",
     "SensitivityPolicy",
     "SensitivityReport",
+    "SignalConfig",
     "Tier",
     "cost_meter",
 ]

@@ -4,6 +4,7 @@ import hybridchain
 def test_public_api_is_pinned() -> None:
     assert hybridchain.__all__ == [
         "SEED_TABLE",
+        "Assessment",
         "Budget",
         "BudgetExceededError",
         "BudgetGuard",
@@ -11,6 +12,8 @@ def test_public_api_is_pinned() -> None:
         "CallableRecognizer",
         "CloudPrices",
         "ComplexityRouter",
+        "ConfidenceEscalator",
+        "ConfidenceWeights",
         "CostEvent",
         "CostMeter",
         "CostReport",
@@ -20,6 +23,7 @@ def test_public_api_is_pinned() -> None:
         "GateMode",
         "HybridchainError",
         "LocalCostModel",
+        "LocalModelUnavailableError",
         "MemoryLedger",
         "MissingExtraError",
         "ModelPrice",
@@ -39,6 +43,7 @@ def test_public_api_is_pinned() -> None:
         "SensitivityGate",
         "SensitivityPolicy",
         "SensitivityReport",
+        "SignalConfig",
         "Tier",
         "cost_meter",
     ]

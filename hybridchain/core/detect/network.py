@@ -112,13 +112,15 @@ def _reportable(candidate: str) -> bool:
     return not (address.is_loopback or address.is_unspecified)
 
 
+_MIN_IPV6_HEX_DIGITS = 3
+
+
 def _plausible_ipv6(candidate: str) -> bool:
     """Whether a compressed form carries enough of an address to be one (not ``::A``, ``a::b``)."""
-    groups = [g for g in candidate.split(":") if g]
-    return (
-        len(groups) >= 2
-        and sum(len(g) for g in groups if "." not in g) + (4 if "." in candidate else 0) >= 4
-    )
+    if "." in candidate:  # an embedded IPv4 tail (``::ffff:192.0.2.1``) is address enough
+        return True
+    # Fewer hex digits than ``100::`` is a fragment (``::A`` in ``T12::A``), not an address.
+    return sum(len(g) for g in candidate.split(":")) >= _MIN_IPV6_HEX_DIGITS
 
 
 def _before_port(text: str, candidate: str, end: int) -> bool:

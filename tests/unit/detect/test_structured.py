@@ -604,7 +604,14 @@ def test_unseparated_ssn_needs_context(number: str, before: str, after: str) -> 
 
 @SETTINGS
 @given(
-    st.ip_addresses().filter(lambda a: not (a.is_loopback or a.is_unspecified)),
+    st.ip_addresses().filter(
+        # Compressed IPv6 forms with under 3 hex digits (``::2``) are not reported: in text
+        # they are fragments far more often than addresses.
+        lambda a: (
+            not (a.is_loopback or a.is_unspecified)
+            and (a.version == 4 or sum(c in "0123456789abcdef" for c in a.compressed) >= 3)
+        )
+    ),
     st.booleans(),
     BEFORE,
     AFTER,
