@@ -6,9 +6,10 @@ Run: ``python benchmarks/escalation.py [--limit N] [--verifier] [--samples N] [-
 The embedded Gemma 3 270M (a base model) answers ~440 short factual questions. It is
 asked through the server's raw ``/v1/completions`` endpoint behind a fixed three-example
 prefix (:data:`FEW_SHOT`): through the chat template a base model this small repeats the
-question instead of answering it. Each item is isolated (a one-token throwaway request
-first) so that its log-probabilities do not depend on the item before it. Raw outputs are
-cached (``--cache``), so a re-run re-scores without asking the model again.
+question instead of answering it. Each item is isolated: a one-token request for the
+prefix alone goes first, so every item reuses exactly that prefix of the server's cache and
+its log-probabilities do not depend on the item before it. Raw outputs are cached
+(``--cache``), so a re-run re-scores without asking the model again.
 
 It prints, per signal and per combination, the AUROC for predicting a WRONG answer and the
 share of requests that must be escalated (lowest confidence first, escalated answers
@@ -436,9 +437,19 @@ class Model:
             choice: dict[str, Any] = json.load(response)["choices"][0]
         return choice
 
+    def warm(self) -> None:
+        """Leave exactly the few-shot prefix in the server's cache, whatever came before.
+
+        Like :func:`hybridchain.local.isolate` this fixes how much of the next prompt is
+        reused, so log-probabilities do not depend on the previous item; unlike it, the
+        reused part is the shared prefix, so each item evaluates only its own question
+        (about twice as fast on a busy two-core machine).
+        """
+        self.complete(FEW_SHOT, max_tokens=1, temperature=0.0)
+
     def answer(self, prompt: str, max_tokens: int) -> dict[str, Any]:
         """The greedy answer with top-5 log-probabilities, isolated from the previous item."""
-        self.server.isolate()
+        self.warm()
         started = time.perf_counter()
         choice = self.complete(
             FEW_SHOT + prompt, max_tokens=max_tokens, temperature=0.0, logprobs=5, stop=["\n"]
@@ -479,8 +490,9 @@ def collect(
     cache: dict[str, Any] = {}
     if cache_path.is_file():
         cache = json.loads(cache_path.read_text(encoding="utf-8"))
-    if cache.get("few_shot") != FEW_SHOT or cache.get("max_tokens") != max_tokens:
-        cache = {"few_shot": FEW_SHOT, "max_tokens": max_tokens, "items": {}}
+    header = {"few_shot": FEW_SHOT, "max_tokens": max_tokens, "isolation": "prefix"}
+    if any(cache.get(k) != v for k, v in header.items()):
+        cache = {**header, "items": {}}
     store: dict[str, dict[str, Any]] = cache["items"]
 
     def missing(item: dict[str, Any]) -> bool:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
+from types import FrameType
 
 from hybridchain.errors import HybridchainError
 from hybridchain.local import LocalServer
@@ -38,8 +40,22 @@ def add_local_parser(
     return local
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
 def run_local(args: argparse.Namespace) -> int:
-    """Run ``local serve``; return the exit status (0 after Ctrl-C, 1 when it fails)."""
+    """Run ``local serve``; return the exit status (0 after Ctrl-C or SIGTERM, 1 on failure)."""
+    # SIGTERM would end Python without unwinding (atexit does not run either), leaving
+    # the server behind: treat it as Ctrl-C so the ``with`` block stops the server.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return _serve(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _serve(args: argparse.Namespace) -> int:
     server = LocalServer(
         args.model,
         port=args.port,

@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Sequence
 
 from hybridchain.cli.demo import DemoOptions, run_demo
+from hybridchain.cli.local import add_local_parser, run_local
 from hybridchain.cli.plan import add_plan_parser, run_plan
 
 __all__ = ["main"]
@@ -29,6 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     demo.add_argument("--max-tokens", type=int, default=8, help="local output tokens")
     add_plan_parser(commands)
+    add_local_parser(commands)
     args = parser.parse_args(argv)
     if args.command == "demo":
         return run_demo(
@@ -42,4 +44,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "plan":
         return run_plan(args)
+    if args.command == "local":
+        return run_local(args)
     return 2  # pragma: no cover - argparse rejects unknown commands

@@ -1,10 +1,11 @@
 """Domain-general prompt features for complexity scoring, in pure Python.
 
 Every feature is a monotone transform of a few counts taken in one pass per turn: length,
-vocabulary rarity, numbers and operators, code, answer choices, sentence structure and
-cue words (explain/prove/derive vs what/who/define, design/implement, multi-step and
-constraint markers, chit-chat). Counts of several turns are summed with the turns'
-weights before the transforms, so earlier turns raise the score less than the newest one.
+vocabulary rarity, numbers and operators, code, answer choices (how many, how long,
+numeric or not), sentence structure and cue words (explain/prove/derive vs
+what/who/define, design/implement, multi-step and constraint markers, chit-chat). Counts
+of several turns are summed with the turns' weights before the transforms, so earlier
+turns raise the score less than the newest one.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _UPPER = re.compile(r"[A-Z]")
 _CHOICE = re.compile(r"(?:^|\n)\s*\(?[A-Da-d][.)]\s")
+_CHOICE_TEXT = re.compile(r"(?:^|\n)[ \t]*\(?[A-Da-d][.)][ \t]+([^\n]*)")
+# A choice that is a number, maybe signed, with a short unit ("4", "-0.25", "38%", "3 m/s").
+_NUMERIC_CHOICE = re.compile(r"[\s$~≈−+-]*\d[\d.,/:^×\s−-]*(?:%|[a-zA-Zµ°Ω/²³^·*\s-]{0,12})")
+_ALL_OF = re.compile(r"\b(?:all|none) of (?:these|the above)\b|\b(?:both|neither)\b")
 
 _EXPLAIN = frozenset(
     "why explain explaining explanation prove proof derive derivation justify justification "
@@ -67,6 +72,10 @@ _TECHNICAL = frozenset(
     "topology graph tree cryptography encryption consensus invariant proof formal logic "
     "optimization gradient neural network inference estimator variance".split()
 )
+_CONCEPT = frozenset(
+    "why because explains explanation reason principle effect causes cause happens occurs "
+    "primarily mainly best describes".split()
+)
 _CODE = frozenset(
     "def return class import function void int printf println lambda const var let async "
     "await struct public private static null none true false elif fn impl".split()
@@ -100,8 +109,12 @@ _CODE = frozenset(
     _NON_ASCII,
     _LATEX,
     _PARENS,
-) = range(26)
-_N_COUNTS = 26
+    _CHOICE_WORDS,
+    _NUMERIC_CHOICES,
+    _ALL_OFS,
+    _CONCEPTS,
+) = range(30)
+_N_COUNTS = 30
 
 FEATURE_NAMES: tuple[str, ...] = (
     "log_chars",
@@ -132,8 +145,18 @@ FEATURE_NAMES: tuple[str, ...] = (
     "non_ascii_fraction",
     "log_latex",
     "log_parens",
+    "log_choice_words",
+    "numeric_choices",
+    "all_of",
+    "concept",
 )
-"""Names of the features `transform` returns, in order."""
+"""Names of the features `transform` returns, in order.
+
+The last four describe answer choices and conceptual wording; they matter for
+multiple-choice exam questions (conceptual questions with long, verbal choices gain more
+from a strong model than computations with numeric choices) and the training command
+fits them for such prompts only.
+"""
 
 
 def _is_rare(word: str) -> bool:
@@ -151,7 +174,7 @@ def count_text(text: str) -> list[float]:
     Example:
         >>> counts = count_text("Why is 2 + 2 = 4? Prove it.")
         >>> len(counts), counts[0]
-        (26, 27.0)
+        (30, 27.0)
     """
     lower = text.lower()
     words = _WORD.findall(lower)
@@ -160,6 +183,9 @@ def count_text(text: str) -> list[float]:
     rare = sum(1 for w in uncommon if _is_rare(w))
     long_types = sum(1 for w in uncommon if len(w) >= 9)
     code = 3 * text.count("```") + text.count(";") + text.count("{") + len(types & _CODE)
+    choices = _CHOICE_TEXT.findall(text)
+    choice_words = sum(len(c.split()) for c in choices)
+    numeric = sum(1 for c in choices if _NUMERIC_CHOICE.fullmatch(c.strip()))
     return [
         float(len(text)),
         float(len(words)),
@@ -187,6 +213,10 @@ def count_text(text: str) -> list[float]:
         float(len(text.encode("utf-8")) - len(text)),
         float(text.count("\\") + text.count("$")),
         float(text.count("(")),
+        float(choice_words),
+        float(numeric),
+        float(len(_ALL_OF.findall(lower))),
+        float(len(types & _CONCEPT)),
     ]
 
 
@@ -202,6 +232,7 @@ def transform(counts: Sequence[float]) -> list[float]:
     types = max(counts[_TYPES], 1.0)
     chars = max(counts[_CHARS], 1.0)
     sentences = max(counts[_SENTENCES], 1.0)
+    choices = max(counts[_CHOICES], 1.0)
     return [
         log(counts[_CHARS]),
         log(counts[_WORDS]),
@@ -231,6 +262,10 @@ def transform(counts: Sequence[float]) -> list[float]:
         min(counts[_NON_ASCII] / chars, 1.0),
         log(counts[_LATEX]),
         log(counts[_PARENS]),
+        log(counts[_CHOICE_WORDS] / choices),
+        min(counts[_NUMERIC_CHOICES] / choices, 1.0),
+        log(counts[_ALL_OFS]),
+        log(counts[_CONCEPTS]),
     ]
 
 
