@@ -35,6 +35,8 @@ from stdnum import iban as stdnum_iban
 from stdnum import isbn as stdnum_isbn
 from stdnum.us import ssn as stdnum_ssn
 
+from hybridchain.core.policy import PERSONAL_DATA_TYPES
+
 __all__ = [
     "ENTITY_TYPES",
     "STRUCTURED_TYPES",
@@ -43,22 +45,7 @@ __all__ = [
     "generate_corpus",
 ]
 
-ENTITY_TYPES = (
-    "EMAIL_ADDRESS",
-    "PHONE_NUMBER",
-    "CREDIT_CARD",
-    "US_SSN",
-    "IBAN_CODE",
-    "IP_ADDRESS",
-    "MAC_ADDRESS",
-    "US_PASSPORT",
-    "US_DRIVER_LICENSE",
-    "DATE_OF_BIRTH",
-    "MEDICAL_RECORD_NUMBER",
-    "PERSON",
-    "LOCATION",
-    "SECRET",
-)
+ENTITY_TYPES: tuple[str, ...] = (*PERSONAL_DATA_TYPES, "SECRET")
 """Every entity type the corpus labels (Presidio names, plus ``SECRET``)."""
 
 STRUCTURED_TYPES = tuple(t for t in ENTITY_TYPES if t not in ("PERSON", "LOCATION"))

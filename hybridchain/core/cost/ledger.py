@@ -8,7 +8,7 @@ from typing import Protocol, runtime_checkable
 
 from hybridchain.core.cost.events import CostEvent, Route
 
-__all__ = ["Ledger", "LedgerTotals", "event_matches", "summarize"]
+__all__ = ["Ledger", "LedgerTotals", "SpentFromTotals", "event_matches", "summarize"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +101,27 @@ def summarize(events: Iterable[CostEvent] | Sequence[CostEvent]) -> LedgerTotals
         cached += event.cached_tokens
         cost += event.cost_usd
     return LedgerTotals(n, tokens_in, tokens_out, cached, cost)
+
+
+class SpentFromTotals:
+    """Mixin for ledgers: ``spent`` is the cost of the matching ``totals``."""
+
+    def totals(
+        self,
+        since: float | None = None,
+        route: Route | None = None,
+        model: str | None = None,
+        tag: str | None = None,
+    ) -> LedgerTotals:
+        """Return the sums over the events that match the filters."""
+        raise NotImplementedError
+
+    def spent(
+        self,
+        since: float,
+        route: Route | None = None,
+        model: str | None = None,
+        tag: str | None = None,
+    ) -> float:
+        """Return the USD spent since ``since`` by the matching events."""
+        return self.totals(since, route, model, tag).cost_usd

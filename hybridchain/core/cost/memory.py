@@ -6,12 +6,12 @@ import threading
 from collections.abc import Iterable
 
 from hybridchain.core.cost.events import CostEvent, Route
-from hybridchain.core.cost.ledger import LedgerTotals, event_matches, summarize
+from hybridchain.core.cost.ledger import LedgerTotals, SpentFromTotals, event_matches, summarize
 
 __all__ = ["MemoryLedger"]
 
 
-class MemoryLedger:
+class MemoryLedger(SpentFromTotals):
     """A thread-safe in-memory :class:`~hybridchain.core.cost.ledger.Ledger`.
 
     >>> ledger = MemoryLedger()
@@ -53,16 +53,6 @@ class MemoryLedger:
         with self._lock:
             snapshot = list(self._events.values())
         return summarize(e for e in snapshot if event_matches(e, since, route, model, tag))
-
-    def spent(
-        self,
-        since: float,
-        route: Route | None = None,
-        model: str | None = None,
-        tag: str | None = None,
-    ) -> float:
-        """Return the USD spent since ``since`` by the matching events."""
-        return self.totals(since, route, model, tag).cost_usd
 
     def close(self) -> None:
         """Nothing to release."""

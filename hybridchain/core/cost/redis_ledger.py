@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hybridchain.core.cost.events import CostEvent, Route
-from hybridchain.core.cost.ledger import LedgerTotals, event_matches, summarize
+from hybridchain.core.cost.ledger import LedgerTotals, SpentFromTotals, event_matches, summarize
 from hybridchain.errors import MissingExtraError
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def _dimension(model: str | None, tag: str | None) -> str:
     return "*"
 
 
-class RedisLedger:
+class RedisLedger(SpentFromTotals):
     """A :class:`~hybridchain.core.cost.ledger.Ledger` in Redis.
 
     Recording runs a Lua script: it stores each event in a hash only when its id is new
@@ -232,16 +232,6 @@ class RedisLedger:
             partial.cached_tokens + sums[3],
             cost,
         )
-
-    def spent(
-        self,
-        since: float,
-        route: Route | None = None,
-        model: str | None = None,
-        tag: str | None = None,
-    ) -> float:
-        """Return the USD spent since ``since`` by the matching events."""
-        return self.totals(since, route, model, tag).cost_usd
 
     def clear(self) -> None:
         """Delete every key of this ledger's prefix."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hybridchain.core.cost.events import CostEvent, Route
-from hybridchain.core.cost.ledger import LedgerTotals
+from hybridchain.core.cost.ledger import LedgerTotals, SpentFromTotals
 
 __all__ = ["SQLiteLedger"]
 
@@ -82,7 +82,7 @@ def _event(row: sqlite3.Row) -> CostEvent:
     )
 
 
-class SQLiteLedger:
+class SQLiteLedger(SpentFromTotals):
     """A :class:`~hybridchain.core.cost.ledger.Ledger` in one SQLite file.
 
     The file runs in WAL mode with a busy timeout; each thread (and each process) gets its
@@ -242,16 +242,6 @@ class SQLiteLedger:
         )
         n, tokens_in, tokens_out, cached, cost = self._query(sql, params)[0]
         return LedgerTotals(int(n), int(tokens_in), int(tokens_out), int(cached), float(cost))
-
-    def spent(
-        self,
-        since: float,
-        route: Route | None = None,
-        model: str | None = None,
-        tag: str | None = None,
-    ) -> float:
-        """Return the USD spent since ``since`` by the matching events."""
-        return self.totals(since, route, model, tag).cost_usd
 
     def close(self) -> None:
         """Store what is queued, stop the writer and close every connection."""
