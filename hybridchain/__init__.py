@@ -34,6 +34,7 @@ from hybridchain.core.pseudonymize import Pseudonymizer
 from hybridchain.core.routing_table import SEED_TABLE, RoutingRule, RoutingTable
 from hybridchain.core.sensitivity import Sensitivity
 from hybridchain.errors import HybridchainError, MissingExtraError, SensitiveDataError
+from hybridchain.langchain.chat_model import HybridChatModel
 from hybridchain.langchain.cost_meter import CostMeter, cost_meter
 from hybridchain.langchain.escalator import ConfidenceEscalator
 from hybridchain.langchain.facade import ModelRouter
@@ -59,6 +60,7 @@ __all__ = [
     "FeatureScorer",
     "Finding",
     "GateMode",
+    "HybridChatModel",
     "HybridchainError",
     "LocalCostModel",
     "LocalModelUnavailableError",
