@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev,presidio,bench,litellm,redis,notebooks,local]"
+	$(BIN)/pip install --quiet -e ".[dev,presidio,bench,litellm,redis,notebooks,local,agents]"
 	$(BIN)/pip check
 	touch $(STAMP)
 
