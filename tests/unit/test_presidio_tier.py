@@ -12,7 +12,9 @@ from hybridchain.errors import MissingExtraError
 def test_presidio_finds_names_in_free_prose() -> None:
     text = "Yesterday I had lunch with Alice Johnson and we talked about her trip."
     assert SensitivityGate().scan(text).level is Sensitivity.PUBLIC
-    gate = SensitivityGate(extra_detectors=[PresidioDetector(entities=("PERSON",))])
+    detector = PresidioDetector(entities=("PERSON",))
+    detector.load()  # loading spaCy takes seconds; it must not count against the scan timeout
+    gate = SensitivityGate(extra_detectors=[detector])
     report = gate.scan(text)
     assert report.level is Sensitivity.CONFIDENTIAL
     (person,) = [f for f in report.findings if f.detector == "presidio"]

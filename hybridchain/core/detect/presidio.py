@@ -50,6 +50,14 @@ class PresidioDetector:
         self.language = language
         self._engine: Any = None
 
+    def load(self) -> Any:
+        """Load Presidio and the spaCy model now.
+
+        Call it at start-up: the first load takes seconds and would otherwise count
+        against the scan's detector timeout (and fail that request closed).
+        """
+        return self._load()
+
     def _load(self) -> Any:
         if self._engine is None:
             try:
