@@ -11,7 +11,9 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev,presidio,bench,litellm,redis,notebooks,local,agents]"
+	# torch first, so that pip takes the CPU build this machine keeps in its wheel folder.
+	$(BIN)/pip install --quiet "torch==2.13.0"
+	$(BIN)/pip install --quiet -e ".[dev,presidio,bench,litellm,redis,notebooks,local,agents,embeddings]"
 	$(BIN)/pip check
 	touch $(STAMP)
 

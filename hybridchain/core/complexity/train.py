@@ -1,6 +1,9 @@
 """Train and cross-validate the default complexity scorer; write ``params.json``.
 
-Run: ``python -m hybridchain.core.complexity.train [--data PATH] [--out PATH]``.
+Run: ``python -m hybridchain.core.complexity.train [--data PATH] [--out PATH]``; with
+``--embeddings``, fit `EmbeddingScorer`'s head instead and write ``embedding_head.json``
+(needs the ``embeddings`` extra; the prompts' embeddings are cached under the system's
+temporary directory).
 
 Data: ``shared/data/router/dev.jsonl``, RouteLLM's recorded per-prompt outcomes of a weak
 model (Mixtral-8x7B-Instruct-v0.1) and a strong one (gpt-4-1106-preview) on GSM8K and 28
@@ -29,14 +32,18 @@ sampling in the fit. numpy is needed here only, never to score.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import math
 import random
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from hybridchain.core.complexity.conversation import conversation_parts
+from hybridchain.core.complexity.conversation import conversation_parts, conversation_text
+from hybridchain.core.complexity.embedding import HEAD_PATH, MODEL_PACKAGE, EmbeddingScorer
 from hybridchain.core.complexity.features import FEATURE_NAMES, features
 from hybridchain.core.complexity.metrics import apgr, cpt
 from hybridchain.core.complexity.scorer import CHOICE_CUTOFF, PARAMS_PATH, FeatureScorer
@@ -51,13 +58,17 @@ __all__ = [
     "CHOICE_ONLY",
     "DATA_ORIGIN",
     "DEFAULT_DATA",
+    "EMBEDDING_CACHE",
     "PRIOR",
     "SIGNS",
     "Row",
     "TrainConfig",
     "cross_validated_scores",
+    "embed_rows",
+    "embedding_cv_scores",
     "feature_cv_scores",
     "fit",
+    "fit_head",
     "load_rows",
     "main",
     "subject_folds",
@@ -67,6 +78,12 @@ DEFAULT_DATA = (
     Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "router" / "dev.jsonl"
 )
 """Where the repository's development data lies, next to the checkout."""
+
+EMBEDDING_CACHE = Path(tempfile.gettempdir()) / "hybridchain-embeddings"
+"""Where ``--embeddings`` caches the prompts' embeddings (outside the repository)."""
+
+EMBEDDING_L2 = 3.0
+"""L2 strength of the shipped embedding head (chosen by held-out CV)."""
 
 DATA_ORIGIN: dict[str, str] = {
     "source": "lm-sys/RouteLLM per-prompt outcomes (GSM8K, MMLU)",
@@ -324,14 +341,142 @@ def feature_cv_scores(
     return cross_validated_scores(rows, train, seed=seed)
 
 
+def embed_rows(
+    rows: Sequence[Row], cache_dir: Path = EMBEDDING_CACHE, batch_size: int = 64
+) -> Matrix:
+    """Embeddings of the rows' prompts (`EmbeddingScorer`'s model), cached on disk.
+
+    The cache file is keyed by the prompts and the model package's version.
+    """
+    import importlib.metadata
+
+    import numpy as np
+
+    texts = [conversation_text(r.prompt) for r in rows]
+    version = importlib.metadata.version(MODEL_PACKAGE.replace("_", "-"))
+    key = hashlib.sha256("\0".join([MODEL_PACKAGE, version, *texts]).encode()).hexdigest()
+    path = cache_dir / f"{key[:24]}.npy"
+    if path.exists():
+        cached: Matrix = np.load(path)
+        return cached
+    vectors = np.array(EmbeddingScorer([0.0] * 384, 0.0).embed(texts, batch_size), dtype=np.float64)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    return vectors
+
+
+def fit_head(rows: Sequence[Row], embeddings: Matrix, l2: float) -> dict[str, Any]:
+    """Fit `EmbeddingScorer`'s L2-regularized logistic head on ``rows``.
+
+    Returns:
+        ``{"weights": [w, ...], "bias": b}``, the keys of ``embedding_head.json``.
+    """
+    import numpy as np
+
+    xb = np.hstack([np.ones((len(embeddings), 1)), embeddings])
+    zeros = np.zeros(xb.shape[1])
+    w = _newton(xb, _targets(rows, 0.0), l2, zeros, np.ones(xb.shape[1], dtype=bool))
+    return {"bias": round(float(w[0]), 6), "weights": [round(float(v), 6) for v in w[1:]]}
+
+
+def embedding_cv_scores(
+    rows: Sequence[Row], embeddings: Matrix, l2: float = EMBEDDING_L2, *, seed: int = 0
+) -> list[float]:
+    """Held-out log-odds of `EmbeddingScorer` for every row (see `cross_validated_scores`)."""
+    import numpy as np
+
+    def train(idx: Sequence[int]) -> Callable[[Sequence[int]], list[float]]:
+        head = fit_head([rows[i] for i in idx], embeddings[list(idx)], l2)
+        w = np.array(head["weights"])
+        return lambda test: (head["bias"] + embeddings[list(test)] @ w).tolist()
+
+    return cross_validated_scores(rows, train, seed=seed)
+
+
+def _average(*log_odds: Sequence[float]) -> list[float]:
+    """Mean of the scores (probabilities) of several scorers' log-odds."""
+
+    def sigmoid(z: float) -> float:
+        return 0.5 * (1.0 + math.tanh(z / 2.0))
+
+    return [sum(sigmoid(z) for z in zs) / len(zs) for zs in zip(*log_odds, strict=True)]
+
+
+def _print_spread(name: str, results: Sequence[dict[str, dict[str, float]]]) -> None:
+    for bench in ("gsm8k", "mmlu"):
+        values = [r[bench]["apgr"] for r in results]
+        print(
+            f"{name} {bench} APGR over fold seeds 0-{len(values) - 1}: "
+            + " ".join(f"{v:.4f}" for v in values)
+            + f" (mean {sum(values) / len(values):.4f})"
+        )
+
+
+def _main_embeddings(rows: Sequence[Row], out: Path) -> int:
+    grid = (0.3, 1.0, 3.0, 10.0, 30.0)
+    e = embed_rows(rows)
+    x = _matrix(rows)
+    print(f"{len(rows)} prompts, {e.shape[1]}-dimensional embeddings ({MODEL_PACKAGE})")
+    print("held-out CV (MMLU: 7 folds of whole subjects; GSM8K: 5 folds)")
+    print(
+        f"{'model':>18} | {'gsm8k APGR':>10} {'CPT50':>6} {'CPT80':>6} |"
+        f" {'mmlu APGR':>9} {'CPT50':>6} {'CPT80':>6}"
+    )
+
+    def line(name: str, result: dict[str, dict[str, float]], mark: str = "") -> None:
+        g, m = result["gsm8k"], result["mmlu"]
+        print(
+            f"{name:>18} | {g['apgr']:>10.4f} {g['cpt50']:>6.1%} {g['cpt80']:>6.1%}"
+            f" | {m['apgr']:>9.4f} {m['cpt50']:>6.1%} {m['cpt80']:>6.1%}{mark}"
+        )
+
+    features_cv = [feature_cv_scores(rows, TrainConfig(), x, seed=s) for s in range(6)]
+    line("features", _evaluate(rows, features_cv[0]))
+    metrics: dict[str, dict[str, float]] = {}
+    for l2 in grid:
+        result = _evaluate(rows, embedding_cv_scores(rows, e, l2))
+        mark = "  <- shipped" if l2 == EMBEDDING_L2 else ""
+        line(f"embedding l2={l2:g}", result, mark)
+        if mark:
+            metrics = result
+    embedding_cv = [embedding_cv_scores(rows, e, seed=s) for s in range(6)]
+    combined = [
+        _evaluate(rows, _average(f, g)) for f, g in zip(features_cv, embedding_cv, strict=True)
+    ]
+    line("average of both", combined[0])
+    _print_spread("features", [_evaluate(rows, f) for f in features_cv])
+    _print_spread("embedding", [_evaluate(rows, g) for g in embedding_cv])
+    _print_spread("average of both", combined)
+    head = fit_head(rows, e, EMBEDDING_L2)
+    head["metadata"] = {
+        "model": f"L2 logistic regression on all-MiniLM-L6-v2 embeddings ({MODEL_PACKAGE})",
+        "training_command": "python -m hybridchain.core.complexity.train --embeddings",
+        "data": DATA_ORIGIN,
+        "rows": len(rows),
+        "config": {"l2": EMBEDDING_L2},
+        "cv": {"scheme": "MMLU 7 folds of held-out subjects, GSM8K 5 folds", **metrics},
+    }
+    out.write_text(json.dumps(head, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Cross-validate a small grid, print the metrics, fit on all rows, write params."""
     parser = argparse.ArgumentParser(description="Train the default complexity scorer.")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="dev.jsonl path")
-    parser.add_argument("--out", type=Path, default=PARAMS_PATH, help="params.json to write")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="params.json (or embedding_head.json) to write"
+    )
+    parser.add_argument(
+        "--embeddings", action="store_true", help="fit EmbeddingScorer's head instead"
+    )
     args = parser.parse_args(argv)
 
     rows = load_rows(args.data)
+    if args.embeddings:
+        return _main_embeddings(rows, args.out or HEAD_PATH)
+    args.out = args.out or PARAMS_PATH
     x = _matrix(rows)
     chosen = TrainConfig()
     print(f"{len(rows)} prompts, {len(FEATURE_NAMES)} features")
