@@ -3,7 +3,7 @@
 Run: ``python benchmarks/escalation.py [--limit N] [--verifier] [--samples N] [--json PATH]``;
 ``--write-dataset`` regenerates ``benchmarks/data/factual.jsonl`` (deterministic).
 
-The embedded Gemma 3 270M (a base model) answers ~440 short factual questions. It is
+The embedded Gemma 3 270M (a base model) answers ~470 short factual questions. It is
 asked through the server's raw ``/v1/completions`` endpoint behind a fixed three-example
 prefix (:data:`FEW_SHOT`): through the chat template a base model this small repeats the
 question instead of answering it. Each item is isolated: a one-token request for the
@@ -200,7 +200,13 @@ a_carrot:orange an_emerald:green a_ruby:red a_sapphire:blue chocolate:brown a_le
 a_lime:green a_crow:black a_flamingo:pink blood:red a_strawberry:red a_plum:purple|violet
 an_aubergine:purple|violet a_pumpkin:orange a_cucumber:green a_fire_engine:red a_canary:yellow
 chalk:white soot:black a_dandelion:yellow lavender:purple|violet|lilac a_pearl:white
-rust:orange|brown|red a_polar_bear:white an_elephant:grey|gray ivory:white|cream"""
+rust:orange|brown|red a_polar_bear:white an_elephant:grey|gray ivory:white|cream
+a_cherry:red a_leaf:green a_fox:orange|red|brown an_orange:orange a_raven:black a_swan:white
+a_school_bus:yellow a_tangerine:orange spinach:green broccoli:green a_raspberry:red|pink
+a_frog:green a_panther:black a_sunflower:yellow a_blueberry:blue|purple|indigo
+mustard:yellow a_mouse:grey|gray|brown cocoa:brown a_grizzly_bear:brown butter:yellow
+a_pine_tree:green a_goldfish:orange|gold|golden a_pig:pink a_lobster:red|blue|brown
+a_bluebell:blue|purple|violet"""
 
 _PLURALS = """cat:cats dog:dogs mouse:mice child:children foot:feet tooth:teeth goose:geese man:men
 woman:women person:people|persons ox:oxen sheep:sheep deer:deer box:boxes bus:buses|busses
@@ -211,19 +217,64 @@ appendix:appendices|appendixes louse:lice die:dice church:churches glass:glasses
 tree:trees house:houses key:keys hero:heroes echo:echoes wife:wives life:lives thesis:theses
 fish:fish|fishes"""
 
-_SOUNDS = """dog:woof|bark|barks|arf|ruff|bow_wow cat:meow|miaow|mew|purr cow:moo sheep:baa|bleat
-pig:oink|grunt duck:quack horse:neigh|whinny owl:hoot|hoo|twit_twoo lion:roar
-rooster:cock_a_doodle|cockadoodledoo|crow snake:hiss|hisss bee:buzz|bzz frog:ribbit|croak
-donkey:hee_haw|heehaw|bray mouse:squeak goat:baa|bleat|maa wolf:howl|awoo chicken:cluck|bawk
-turkey:gobble crow:caw dove:coo elephant:trumpet"""
-
 _CHEMICAL = """gold:au silver:ag iron:fe oxygen:o hydrogen:h carbon:c nitrogen:n sodium:na
 potassium:k helium:he calcium:ca copper:cu lead:pb tin:sn mercury:hg zinc:zn sulfur:s
-chlorine:cl neon:ne uranium:u magnesium:mg silicon:si tungsten:w phosphorus:p"""
+chlorine:cl neon:ne uranium:u magnesium:mg silicon:si tungsten:w phosphorus:p
+aluminium:al argon:ar fluorine:f lithium:li platinum:pt nickel:ni cobalt:co chromium:cr
+manganese:mn titanium:ti iodine:i bromine:br boron:b beryllium:be radon:rn plutonium:pu
+barium:ba strontium:sr arsenic:as bismuth:bi"""
 
-_BABIES = """dog:puppy|pup cat:kitten cow:calf sheep:lamb horse:foal|colt|filly goat:kid
-duck:duckling frog:tadpole|froglet kangaroo:joey swan:cygnet bear:cub deer:fawn goose:gosling
-pig:piglet chicken:chick"""
+_CURRENCIES = """india:rupee|rupees|inr china:yuan|renminbi|rmb russia:rouble|ruble|roubles|rubles
+mexico:peso|pesos switzerland:franc|francs south_korea:won brazil:real|reais germany:euro|euros
+france:euro|euros italy:euro|euros spain:euro|euros canada:dollar|dollars
+australia:dollar|dollars sweden:krona|kronor norway:krone|kroner denmark:krone|kroner
+poland:zloty|zlotys turkey:lira|liras south_africa:rand thailand:baht
+israel:shekel|shekels|sheqel egypt:pound|pounds argentina:peso|pesos indonesia:rupiah
+vietnam:dong nigeria:naira"""
+
+_CONTINENTS = """kenya:africa brazil:south_america france:europe japan:asia canada:north_america
+australia:australia|oceania|australasia egypt:africa india:asia argentina:south_america
+germany:europe mexico:north_america|central_america china:asia nigeria:africa
+peru:south_america italy:europe thailand:asia morocco:africa chile:south_america
+norway:europe vietnam:asia ghana:africa colombia:south_america poland:europe mongolia:asia
+the_united_states:north_america new_zealand:oceania|australasia"""
+
+_LANGUAGES = """france:french italy:italian spain:spanish portugal:portuguese russia:russian
+japan:japanese china:chinese|mandarin greece:greek the_netherlands:dutch poland:polish
+sweden:swedish turkey:turkish egypt:arabic saudi_arabia:arabic iran:persian|farsi
+israel:hebrew hungary:hungarian finland:finnish norway:norwegian denmark:danish
+south_korea:korean thailand:thai vietnam:vietnamese indonesia:indonesian|bahasa
+the_united_kingdom:english austria:german"""
+
+_PEOPLE = [
+    ("Who wrote Hamlet?", "shakespeare|william shakespeare"),
+    ("Who wrote Pride and Prejudice?", "austen|jane austen"),
+    ("Who wrote the Harry Potter books?", "rowling|j k rowling"),
+    ("Who wrote the Odyssey?", "homer"),
+    ("Who wrote Don Quixote?", "cervantes|miguel de cervantes"),
+    ("Who wrote War and Peace?", "tolstoy|tolstoi|leo tolstoy"),
+    ("Who wrote Oliver Twist?", "dickens|charles dickens"),
+    ("Who wrote the novel 1984?", "orwell|george orwell"),
+    ("Who wrote On the Origin of Species?", "darwin|charles darwin"),
+    ("Who wrote Moby-Dick?", "melville|herman melville"),
+    ("Who wrote The Adventures of Tom Sawyer?", "twain|mark twain|clemens"),
+    ("Who wrote the Divine Comedy?", "dante|alighieri"),
+    ("Who composed the Moonlight Sonata?", "beethoven"),
+    ("Who composed The Magic Flute?", "mozart"),
+    ("Who painted The Starry Night?", "van gogh|gogh|vincent"),
+    ("Who painted the ceiling of the Sistine Chapel?", "michelangelo"),
+    ("Who painted The Last Supper?", "leonardo|da vinci|leonardo da vinci"),
+    ("Who invented the telephone?", "bell|alexander graham bell"),
+    ("Who invented the practical light bulb?", "edison|thomas edison|swan"),
+    ("Who invented the World Wide Web?", "berners lee|tim berners lee|berners"),
+    ("Who formulated the law of universal gravitation?", "newton|isaac newton"),
+    ("Who developed the theory of relativity?", "einstein|albert einstein"),
+    ("Who discovered penicillin?", "fleming|alexander fleming"),
+    ("Who was the first person to walk on the Moon?", "armstrong|neil armstrong"),
+    ("Who discovered radium?", "curie|marie curie|pierre curie"),
+    ("Who printed the first book with movable type in Europe?", "gutenberg"),
+]
+
 
 _COUNTS = [
     ("How many legs does a spider have?", 8),
@@ -294,6 +345,23 @@ _FACTS = [
     ("What is the largest country by area?", "russia"),
     ("What is the main language of Argentina?", "spanish"),
     ("Which metal is liquid at room temperature?", "mercury"),
+    ("What is the largest bone in the human body?", "femur|thigh bone|thighbone"),
+    ("Which planet is famous for its rings?", "saturn"),
+    ("What do caterpillars turn into?", "butterfly|butterflies|moth|moths"),
+    ("Which animal has black and white stripes?", "zebra|zebras"),
+    ("What is the tallest mountain in the world?", "everest|mount everest"),
+    ("What is the largest land animal?", "elephant|african elephant"),
+    ("Which bird is a symbol of peace?", "dove"),
+    ("Which ocean lies between Europe and North America?", "atlantic|atlantic ocean"),
+    ("What is the longest river in South America?", "amazon"),
+    ("Which gas do humans need to breathe?", "oxygen"),
+    ("What is the name of the Earth's natural satellite?", "moon|the moon|luna"),
+    ("In which country is the Taj Mahal?", "india"),
+    ("In which city is the Statue of Liberty?", "new york|new york city|nyc"),
+    ("In which city is Big Ben?", "london"),
+    ("What is the smallest planet in the solar system?", "mercury"),
+    ("What is the capital city of Scotland?", "edinburgh"),
+    ("What is the main ingredient of bread?", "flour|wheat"),
 ]
 
 _DAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
@@ -311,80 +379,94 @@ def _pairs(spec: str) -> list[tuple[str, list[str]]]:
 
 
 def build_dataset() -> list[dict[str, Any]]:
-    """Return the items of ``factual.jsonl``: the same list on every call."""
+    """Return the items of ``factual.jsonl``: the same list on every call.
+
+    Only tasks that the three-example prefix poses well are kept at full size (recall of a
+    name, a word, a symbol or a number); word transformations the base model does not
+    take from that prefix (opposites, plurals) keep a dozen items each, and tasks it never
+    answered in the expected format (first letters, animal sounds and babies, counting on)
+    were dropped. Each kind is spread evenly over the list, so ``--limit N`` takes a
+    representative slice.
+    """
     items: list[tuple[str, str, list[str]]] = []
 
     def add(kind: str, question: str, answers: list[str]) -> None:
         items.append((kind, f"Q: {question}\nA:", answers))
 
-    for i, (country, answers) in enumerate(_pairs(_CAPITALS)):
-        if i % 4 == 3:  # keep the set near 450 items: a run costs seconds per item
-            continue
-        name = country.title().replace("The ", "the ")
-        add("capital", f"What is the capital of {name}?", answers)
+    def place(name: str) -> str:
+        return name.title().replace("The ", "the ")
+
+    capitals = _pairs(_CAPITALS)
+    # Every fourth country last, so the first three quarters keep their ids.
+    for country, answers in [c for i, c in enumerate(capitals) if i % 4 != 3]:
+        add("capital", f"What is the capital of {place(country)}?", answers)
+    for country, answers in capitals[3::4]:
+        add("capital", f"What is the capital of {place(country)}?", answers)
     rng = random.Random(20240611)
     seen: set[tuple[str, int, int]] = set()
-    specs = [("+", 1, 9, 16), ("+", 10, 49, 14), ("+", 50, 99, 10), ("-", 2, 20, 8)]
-    specs += [("x", 2, 9, 12)]
-    for op, lo, hi, count in specs:
-        while count:
+    # (operation, low, high, drawn, kept): all are drawn so that the draws stay the same.
+    specs = [("+", 1, 9, 16, 16), ("+", 10, 49, 14, 10), ("+", 50, 99, 10, 5)]
+    specs += [("-", 2, 20, 8, 5), ("x", 2, 9, 12, 6)]
+    for op, lo, hi, count, keep in specs:
+        drawn = 0
+        while drawn < count:
             a, b = rng.randint(lo, hi), rng.randint(lo if op != "+" or lo > 9 else 1, hi)
             if op == "-":
                 a, b = max(a, b), min(a, b)
             if (op, a, b) in seen or (op, a, b) == ("+", 4, 4):
                 continue
             seen.add((op, a, b))
-            count -= 1
+            drawn += 1
+            if drawn > keep:
+                continue
             if op == "+":
                 add("arithmetic", f"What is {a}+{b}?", _number(a + b))
             elif op == "-":
                 add("arithmetic", f"What is {a}-{b}?", _number(a - b))
             else:
                 add("arithmetic", f"What is {a} times {b}?", _number(a * b))
-    for word, answers in _pairs(_OPPOSITES):
+    for word, answers in _pairs(_OPPOSITES)[:12]:
         add("opposite", f"What is the opposite of {word}?", answers)
     for thing, answers in _pairs(_COLOURS):
         add("colour", f"What colour is {thing}?", answers)
-    for word, answers in _pairs(_PLURALS):
+    for word, answers in _pairs(_PLURALS)[:12]:
         add("plural", f"What is the plural of {word}?", answers)
-    for animal, answers in _pairs(_SOUNDS):
-        add("sound", f"What sound does a {animal} make?", answers)
-    letters = (
-        "apple banana cat dog elephant guitar house island jungle kite lemon mountain night "
-        "orange pencil queen river sun tiger umbrella violin window xylophone yellow zebra "
-        "knife psychology honest wrist gnome"
-    ).split()
-    for word in letters:
-        add("letter", f'What is the first letter of the word "{word}"?', [word[0]])
-    for n in (3, 9, 12, 17, 19, 29, 39, 41, 58, 69, 77, 89, 99, 109, 199, 299, 999, 1999):
-        add("number", f"What number comes after {n}?", _number(n + 1))
-    for n in (2, 5, 10, 20, 31, 50, 100, 1000):
-        add("number", f"What number comes before {n}?", _number(n - 1))
     for i, day in enumerate(_DAYS):
         add("calendar", f"What day comes after {day.title()}?", [_DAYS[(i + 1) % 7]])
     for i, month in enumerate(_MONTHS):
         add("calendar", f"What month comes after {month.title()}?", [_MONTHS[(i + 1) % 12]])
     for element, answers in _pairs(_CHEMICAL):
         add("chemistry", f"What is the chemical symbol for {element}?", answers)
-    for animal, answers in _pairs(_BABIES):
-        add("baby", f"What is a baby {animal} called?", answers)
     for question, n in _COUNTS:
         add("count", question, _number(n))
     for question, spec in _FACTS:
         add("fact", question, _alts(spec))
-    counters: dict[str, int] = {}
-    out = []
+    for country, answers in _pairs(_CURRENCIES):
+        add("currency", f"What is the currency of {place(country)}?", answers)
+    for country, answers in _pairs(_CONTINENTS):
+        add("continent", f"On which continent is {place(country)}?", answers)
+    for country, answers in _pairs(_LANGUAGES):
+        add("language", f"What is the main language of {place(country)}?", answers)
+    for question, spec in _PEOPLE:
+        add("person", question, _alts(spec))
+    by_kind: dict[str, list[dict[str, Any]]] = {}
     for kind, prompt, answers in items:
-        counters[kind] = counters.get(kind, 0) + 1
-        out.append(
+        group = by_kind.setdefault(kind, [])
+        group.append(
             {
-                "id": f"{kind}-{counters[kind]:03d}",
+                "id": f"{kind}-{len(group) + 1:03d}",
                 "prompt": prompt,
                 "answers": [a.lower() for a in answers],
                 "kind": kind,
             }
         )
-    return out
+    # Spread each kind evenly over the file (stable on ties), so any prefix mixes them.
+    spread = [
+        ((i + 0.5) / len(g), k, item)
+        for k, g in enumerate(by_kind.values())
+        for i, item in enumerate(g)
+    ]
+    return [item for _, _, item in sorted(spread, key=lambda t: (t[0], t[1]))]
 
 
 def write_dataset(path: Path = DATASET) -> int:

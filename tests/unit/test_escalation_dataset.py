@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from benchmarks.escalation import (
@@ -23,8 +25,31 @@ def items() -> list[dict[str, object]]:
 
 
 def test_dataset_loads_with_enough_items(items: list[dict[str, object]]) -> None:
-    assert len(items) >= 400
+    assert len(items) >= 440
     assert all(set(item) == {"id", "prompt", "answers", "kind"} for item in items)
+
+
+def test_kinds_are_well_posed_recall_tasks(items: list[dict[str, object]]) -> None:
+    counts = Counter(item["kind"] for item in items)
+    # Tasks the base model never answered in the prefix's format are not in the set ...
+    assert not {"letter", "sound", "baby", "number"} & set(counts)
+    # ... word transformations are a small minority, recall of facts the bulk.
+    assert counts["opposite"] + counts["plural"] <= 0.06 * len(items)
+    recall = ("capital", "colour", "chemistry", "fact", "currency", "continent", "language")
+    assert sum(counts[k] for k in (*recall, "person")) >= 0.7 * len(items)
+
+
+def test_every_prefix_mixes_the_kinds(items: list[dict[str, object]]) -> None:
+    kinds = {item["kind"] for item in items}
+    assert {item["kind"] for item in items[:100]} == kinds
+    first = Counter(item["kind"] for item in items[: len(items) // 2])
+    total = Counter(item["kind"] for item in items)
+    assert all(abs(first[k] - total[k] / 2) <= 1 for k in kinds)
+
+
+def test_prompts_are_unique(items: list[dict[str, object]]) -> None:
+    prompts = [item["prompt"] for item in items]
+    assert len(set(prompts)) == len(prompts)
 
 
 def test_ids_are_unique(items: list[dict[str, object]]) -> None:
