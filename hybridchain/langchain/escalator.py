@@ -340,11 +340,6 @@ class ConfidenceEscalator(RoutingRunnable):
     _scanner: Scanner | None = PrivateAttr(default=None)
     _prepared: list[Runnable[Any, Any]] | None = PrivateAttr(default=None)
 
-    @field_validator("local", "cloud", mode="before")
-    @classmethod
-    def _coerce(cls, value: Any) -> Any:
-        return None if value is None else coerce_to_runnable(value)
-
     @field_validator("tiers", mode="before")
     @classmethod
     def _coerce_tiers(cls, value: Any) -> Any:

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from langchain_core.runnables import Runnable, RunnableConfig
-from langchain_core.runnables.base import coerce_to_runnable
 from pydantic import Field, PrivateAttr, field_validator
 
 from hybridchain.core.cost.budget import BudgetGuard
@@ -68,11 +67,6 @@ class SensitivityGate(RoutingRunnable):
     """Cloud budgets; when one with ``action="route_local"`` is spent, requests go local."""
 
     _scanner: Scanner | None = PrivateAttr(default=None)
-
-    @field_validator("local", "cloud", mode="before")
-    @classmethod
-    def _coerce(cls, value: Any) -> Any:
-        return None if value is None else coerce_to_runnable(value)
 
     @field_validator("detectors", "extra_detectors")
     @classmethod

@@ -104,11 +104,6 @@ class ComplexityRouter(RoutingRunnable):
 
     _scorer: Scorer | None = PrivateAttr(default=None)
 
-    @field_validator("local", "cloud", mode="before")
-    @classmethod
-    def _coerce(cls, value: Any) -> Any:
-        return None if value is None else coerce_to_runnable(value)
-
     @field_validator("tiers", mode="before")
     @classmethod
     def _coerce_tiers(cls, value: Any) -> Any:

@@ -19,7 +19,8 @@ from langchain_core.callbacks import (
     dispatch_custom_event,
 )
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableSerializable
-from pydantic import ConfigDict
+from langchain_core.runnables.base import coerce_to_runnable
+from pydantic import ConfigDict, field_validator
 
 from hybridchain.core.decision import EVENT_NAME, RouteDecision
 from hybridchain.core.pseudonymize import Pseudonymizer
@@ -66,6 +67,12 @@ class RoutingRunnable(RunnableSerializable[Any, Any]):
     """Base of the components that choose, per request, which runnable answers."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    @field_validator("local", "cloud", mode="before", check_fields=False)
+    @classmethod
+    def _coerce_target(cls, value: Any) -> Any:
+        # Like LCEL: a function or a dict of runnables is a target too.
+        return None if value is None else coerce_to_runnable(value)
 
     def _plan(self, input: Any, config: RunnableConfig) -> RoutePlan:
         """Decide where ``input`` goes; subclasses implement it."""
