@@ -7,6 +7,7 @@ from hybridchain.core.confidence import (
     LocalModelUnavailableError,
     SignalConfig,
 )
+from hybridchain.core.config import ConfigError, HybridConfig, load_config
 from hybridchain.core.cost import (
     Budget,
     BudgetExceededError,
@@ -38,6 +39,7 @@ from hybridchain.langchain.chat_model import HybridChatModel
 from hybridchain.langchain.cost_meter import CostMeter, cost_meter
 from hybridchain.langchain.escalator import ConfidenceEscalator
 from hybridchain.langchain.facade import ModelRouter
+from hybridchain.langchain.from_config import hybrid_chain
 from hybridchain.langchain.gate import GateMode, SensitivityGate
 from hybridchain.langchain.router import ComplexityRouter, Tier
 
@@ -53,6 +55,7 @@ __all__ = [
     "ComplexityRouter",
     "ConfidenceEscalator",
     "ConfidenceWeights",
+    "ConfigError",
     "CostEvent",
     "CostMeter",
     "CostReport",
@@ -61,6 +64,7 @@ __all__ = [
     "Finding",
     "GateMode",
     "HybridChatModel",
+    "HybridConfig",
     "HybridchainError",
     "LocalCostModel",
     "LocalModelUnavailableError",
@@ -86,4 +90,6 @@ __all__ = [
     "SignalConfig",
     "Tier",
     "cost_meter",
+    "hybrid_chain",
+    "load_config",
 ]

@@ -14,6 +14,7 @@ def test_public_api_is_pinned() -> None:
         "ComplexityRouter",
         "ConfidenceEscalator",
         "ConfidenceWeights",
+        "ConfigError",
         "CostEvent",
         "CostMeter",
         "CostReport",
@@ -22,6 +23,7 @@ def test_public_api_is_pinned() -> None:
         "Finding",
         "GateMode",
         "HybridChatModel",
+        "HybridConfig",
         "HybridchainError",
         "LocalCostModel",
         "LocalModelUnavailableError",
@@ -47,6 +49,8 @@ def test_public_api_is_pinned() -> None:
         "SignalConfig",
         "Tier",
         "cost_meter",
+        "hybrid_chain",
+        "load_config",
     ]
 
 
