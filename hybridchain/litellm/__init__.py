@@ -1,0 +1,52 @@
+"""LiteLLM integration: a policy-aware Router strategy, a fallback guard and a cost logger.
+
+Importing this package does not import LiteLLM; the classes import it when first used
+and raise :class:`~hybridchain.errors.MissingExtraError` when it is missing
+(``pip install 'hybridchain[litellm]'``).
+
+Tag each deployment of the Router's ``model_list`` with
+``model_info: {"hybridchain": "local" | "cloud"}`` (or a ``litellm_params.tags`` entry
+``"hybridchain:local"`` / ``"hybridchain:cloud"``); untagged deployments count as cloud.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from hybridchain.litellm.judge import DECISION_METADATA_KEY, RequestJudge
+from hybridchain.litellm.tags import TAG_KEY, TAG_PREFIX, DeploymentRoute, deployment_route
+
+if TYPE_CHECKING:
+    from hybridchain.litellm.cost_logger import HybridCostLogger, cost_event
+    from hybridchain.litellm.guard import HybridFallbackGuard, call_route
+    from hybridchain.litellm.strategy import HybridRoutingStrategy
+
+__all__ = [
+    "DECISION_METADATA_KEY",
+    "TAG_KEY",
+    "TAG_PREFIX",
+    "DeploymentRoute",
+    "HybridCostLogger",
+    "HybridFallbackGuard",
+    "HybridRoutingStrategy",
+    "RequestJudge",
+    "call_route",
+    "cost_event",
+    "deployment_route",
+]
+
+_LAZY = {
+    "HybridCostLogger": "hybridchain.litellm.cost_logger",
+    "cost_event": "hybridchain.litellm.cost_logger",
+    "HybridFallbackGuard": "hybridchain.litellm.guard",
+    "call_route": "hybridchain.litellm.guard",
+    "HybridRoutingStrategy": "hybridchain.litellm.strategy",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(module), name)
