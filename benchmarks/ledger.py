@@ -14,14 +14,10 @@ with batching (``record_many`` of ``--batch`` events; pipelined for Redis).
 from __future__ import annotations
 
 import argparse
-import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +31,7 @@ from hybridchain.core.cost import (  # noqa: E402
     RedisLedger,
     SQLiteLedger,
 )
+from hybridchain.testing.redis_server import redis_server  # noqa: E402
 
 __all__ = ["main"]
 
@@ -85,38 +82,6 @@ def batched(ledger: Ledger, size: int) -> Callable[[list[CostEvent]], None]:
             ledger.record_many(events[start : start + size])
 
     return write
-
-
-@contextmanager
-def redis_server() -> Iterator[str]:
-    """Start a throwaway ``redis-server`` on a free loopback port; yield its URL."""
-    import redis
-
-    server = shutil.which("redis-server") or "/usr/bin/redis-server"
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    with tempfile.TemporaryDirectory() as tmp:
-        args = [server, "--port", str(port), "--bind", "127.0.0.1"]
-        args += ["--save", "", "--appendonly", "no", "--dir", tmp]
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"redis://127.0.0.1:{port}/0"
-        try:
-            client = redis.Redis.from_url(url)
-            deadline = time.monotonic() + 10
-            while True:
-                try:
-                    client.ping()
-                    break
-                except redis.ConnectionError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("redis-server did not start") from None
-                    time.sleep(0.05)
-            client.close()
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 def main(argv: list[str] | None = None) -> int:
