@@ -58,7 +58,7 @@ VERIFIER = (
     "{question}\nProposed answer: {answer}\nIs the proposed answer correct? Answer Yes or No:"
 )
 TARGETS = (0.90, 0.95)
-LOGPROB_SIGNALS = ("min_prob", "mean_prob", "first_margin")
+LOGPROB_SIGNALS = ("min_prob", "mean_prob", "first_margin", "answer_prob")
 EXTRA_SIGNALS = ("p_true", "consistency")
 _WEIGHTS = ConfidenceWeights()
 
@@ -759,7 +759,7 @@ def goals(table: list[dict[str, Any]]) -> list[str]:
             f"{'PASS' if ok else 'FAIL'}  {name}: AUROC {r['auroc']:.3f} (goal >= 0.85), "
             f"escalates {r['rate@95%']:.1%} for 95% (goal <= 50%)"
         )
-    for name in ("default combination (log-probs)", "fitted CV (log-probs)", "min_prob"):
+    for name in ("default combination (log-probs)", "fitted CV (log-probs)", *LOGPROB_SIGNALS):
         r = by[name]
         ok = r["auroc"] >= 0.80
         lines.append(f"{'PASS' if ok else 'FAIL'}  {name}: AUROC {r['auroc']:.3f} (goal >= 0.80)")

@@ -8,6 +8,7 @@ from typing import Any
 from hybridchain.core.confidence.assessment import Assessment
 from hybridchain.core.confidence.consistency import agreement
 from hybridchain.core.confidence.logprobs import (
+    answer_prob,
     first_token_margin,
     geometric_mean_prob,
     mean_logprob,
@@ -42,9 +43,9 @@ def compute_signals(
         config: Phrases and measures.
 
     Returns:
-        ``min_prob``, ``mean_prob``, ``mean_logprob`` and ``first_margin`` when the
-        log-probabilities allow; ``consistency``, ``p_true`` and ``invalid`` when
-        given; ``empty``, ``refusal`` and ``hedging`` always.
+        ``min_prob``, ``mean_prob``, ``mean_logprob``, ``first_margin`` and
+        ``answer_prob`` when the log-probabilities allow; ``consistency``, ``p_true``
+        and ``invalid`` when given; ``empty``, ``refusal`` and ``hedging`` always.
 
     >>> compute_signals("I think it's Paris.")["hedging"]
     0.5
@@ -56,6 +57,7 @@ def compute_signals(
         "mean_prob": geometric_mean_prob(tokens),
         "mean_logprob": mean_logprob(tokens),
         "first_margin": first_token_margin(tokens),
+        "answer_prob": answer_prob(tokens),
         "consistency": agreement(text, samples, config.agreement) if samples else None,
         "p_true": p_true,
     }

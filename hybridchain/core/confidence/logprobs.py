@@ -14,6 +14,7 @@ from typing import Any
 
 __all__ = [
     "TokenLogprob",
+    "answer_prob",
     "first_token_margin",
     "geometric_mean_prob",
     "mean_logprob",
@@ -87,6 +88,35 @@ def min_token_prob(tokens: Sequence[TokenLogprob]) -> float | None:
     0.2
     """
     return round(min(t.prob for t in tokens), 12) if tokens else None
+
+
+def answer_prob(tokens: Sequence[TokenLogprob]) -> float | None:
+    r"""Return the probability of the answer's first line: the product of its tokens' probabilities.
+
+    Unlike the length-normalized :func:`geometric_mean_prob`, this is the chance that the
+    model says exactly this answer, so a long guess scores lower than a short sure one.
+    Leading blank tokens are skipped and the line ends before the first token with a line
+    break, so a model that stops cleanly is not judged by its stop token. Meant for short
+    answers: a long first line drives it towards 0. ``None`` when no tokens are given.
+
+    >>> toks = [TokenLogprob(" Pa", math.log(0.9)), TokenLogprob("ris", math.log(0.8)),
+    ...         TokenLogprob("\n", math.log(0.1)), TokenLogprob("Q", math.log(0.1))]
+    >>> round(answer_prob(toks), 6)
+    0.72
+    """
+    if not tokens:
+        return None
+    logprob = 0.0
+    started = False
+    for t in tokens:
+        blank = not t.token.strip()
+        if started and "\n" in t.token:
+            break
+        if not blank:
+            started = True
+        if started:
+            logprob += t.logprob
+    return round(_exp(logprob), 12) if started else min_token_prob(tokens)
 
 
 def mean_logprob(tokens: Sequence[TokenLogprob]) -> float | None:

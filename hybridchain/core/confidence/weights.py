@@ -13,7 +13,9 @@ from hybridchain.core.confidence.verifier import NO_TOKENS, YES_TOKENS
 
 __all__ = ["ConfidenceWeights", "EvidenceSignal", "PenaltySignal", "SignalConfig"]
 
-EvidenceSignal = Literal["min_prob", "mean_prob", "first_margin", "p_true", "consistency"]
+EvidenceSignal = Literal[
+    "min_prob", "mean_prob", "first_margin", "answer_prob", "p_true", "consistency"
+]
 """Signals in ``[0, 1]`` that are higher for better answers; each may be missing."""
 PenaltySignal = Literal["empty", "refusal", "hedging", "invalid"]
 """Signals in ``[0, 1]`` that are higher for worse answers; read from the text, always there."""
@@ -24,6 +26,7 @@ def _evidence() -> dict[EvidenceSignal, float]:
         "mean_prob": 4.0,
         "min_prob": 2.0,
         "first_margin": 1.5,
+        "answer_prob": 5.0,
         "p_true": 3.0,
         "consistency": 4.0,
     }
@@ -34,6 +37,7 @@ def _centers() -> dict[EvidenceSignal, float]:
         "mean_prob": 0.6,
         "min_prob": 0.3,
         "first_margin": 0.3,
+        "answer_prob": 0.3,
         "p_true": 0.5,
         "consistency": 0.6,
     }
@@ -62,8 +66,8 @@ class ConfidenceWeights(BaseModel):
 
     Example:
         >>> w = ConfidenceWeights()
-        >>> round(w.confidence({"mean_prob": 0.95, "min_prob": 0.8, "first_margin": 0.9}), 3)
-        0.999
+        >>> round(w.confidence({"mean_prob": 0.9, "min_prob": 0.6, "first_margin": 0.5}), 3)
+        0.998
         >>> round(w.confidence({"hedging": 1.0}), 3)
         0.198
     """

@@ -117,6 +117,7 @@ def test_compute_signals_only_reports_what_is_available() -> None:
         "mean_prob",
         "mean_logprob",
         "first_margin",
+        "answer_prob",
         "consistency",
         "p_true",
         "invalid",
