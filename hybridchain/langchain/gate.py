@@ -122,7 +122,7 @@ class SensitivityGate(RoutingRunnable):
         def plan(target: Target, sent_level: Sensitivity, **kw: Any) -> RoutePlan:
             runnable = self.local if target == "local" else self.cloud
             decision = RouteDecision(
-                "gate", target, tuple(reasons), level, report.findings, extra=extra
+                "gate", target, tuple(reasons), level, report.findings, extra=dict(extra)
             )
             return RoutePlan(decision, sent_level, runnable, kw.pop("input", input), **kw)
 
@@ -133,20 +133,30 @@ class SensitivityGate(RoutingRunnable):
             )
             return RoutePlan(decision, level, error=SensitiveDataError(level, report.findings))
 
+        def local_fallback() -> RoutePlan | None:
+            # The local target may see everything: it gets the original input.
+            if self.local is None:
+                return None
+            extra.pop("placeholders", None)
+            return plan("local", level, keep_local=not may_cloud)
+
+        def budget_allows() -> bool:
+            if self.budget is None or self.cloud is None:
+                return True
+            return self.budget.allows_cloud(model_name(self.cloud), config.get("tags") or ())
+
         if self.cloud is None and self.local is None:
             raise ValueError("SensitivityGate needs a `local` or `cloud` target to be invoked")
         if may_cloud:
             reasons.append(f"{level} may reach the cloud")
             if self.cloud is None:
                 return plan("local", level)
-            if self.budget is not None and not self.budget.allows_cloud(
-                model_name(self.cloud), config.get("tags") or ()
-            ):
+            if not budget_allows():
                 reasons.append("cloud budget exhausted: routed local")
                 if self.local is not None:
                     return plan("local", level)
                 return blocked("cloud budget exhausted and no local target is set")
-            return plan("cloud", level)
+            return plan("cloud", level, fallback=local_fallback)
         if self.mode == "block":
             return blocked(f"{level} may not reach the cloud (mode=block)")
         if self.mode == "pseudonymize" and self.cloud is not None and not report.errors:
@@ -154,16 +164,25 @@ class SensitivityGate(RoutingRunnable):
             kept = [f for f in report.findings if f.entity_type in policy.keep_local_types]
             residual = max((policy.level_of(f) for f in kept), default=Sensitivity.PUBLIC)
             residual = max(residual, inherited)
-            if policy.allows("cloud", residual):
+            if policy.allows("cloud", residual) and not budget_allows():
+                reasons.append("cloud budget exhausted: pseudonymized request kept local")
+            elif policy.allows("cloud", residual):
                 pseudonymizer, masked = self._pseudonymize(input, report, pieces)
                 extra["placeholders"] = len(pseudonymizer)
                 reasons.append(f"values replaced by {len(pseudonymizer)} placeholder(s)")
-                return plan("cloud", residual, input=masked, pseudonymizer=pseudonymizer)
-            reasons.append(f"{len(hideable)} value(s) could be hidden, but {residual} remains")
+                return plan(
+                    "cloud",
+                    residual,
+                    input=masked,
+                    pseudonymizer=pseudonymizer,
+                    fallback=local_fallback,
+                )
+            else:
+                reasons.append(f"{len(hideable)} value(s) could be hidden, but {residual} remains")
         if self.local is None:
             return blocked(f"{level} may not reach the cloud and no local target is set")
         reasons.append(f"{level} stays local")
-        return plan("local", level)
+        return plan("local", level, keep_local=True)
 
     def _pseudonymize(
         self, input: Any, report: SensitivityReport, pieces: Sequence[TextPiece]

@@ -188,14 +188,52 @@ class ComplexityRouter(RoutingRunnable):
         if tier is None:
             decision = RouteDecision("router", "blocked", tuple(reasons), level, complexity=score)
             return RoutePlan(decision, level, error=SensitiveDataError(level))
-        target: RouteTarget = "cloud" if tier in self.cloud_tiers else "local"
-        extra: dict[str, Any] = {"tier": tier, "wanted_tier": wanted, "threshold": self.threshold}
+        extra: dict[str, Any] = {"wanted_tier": wanted, "threshold": self.threshold}
         if self.moderate_threshold is not None:
             extra["moderate_threshold"] = self.moderate_threshold
-        decision = RouteDecision(
-            "router", target, tuple(reasons), level, complexity=score, extra=extra
-        )
-        return RoutePlan(decision, level, targets[tier], input)
+
+        def plan(tier: Tier, **kw: Any) -> RoutePlan:
+            target: RouteTarget = "cloud" if tier in self.cloud_tiers else "local"
+            decision = RouteDecision(
+                "router",
+                target,
+                tuple(reasons),
+                level,
+                complexity=score,
+                extra={"tier": tier, **extra},
+            )
+            return RoutePlan(decision, level, targets[tier], input, **kw)
+
+        def fallback() -> RoutePlan | None:
+            other = self._fallback_tier(tier, targets, cloud_ok, config)
+            return None if other is None else plan(other, keep_local=not cloud_ok)
+
+        return plan(tier, keep_local=not cloud_ok, fallback=fallback)
+
+    def _fallback_tier(
+        self,
+        failed: Tier,
+        targets: Mapping[Tier, Runnable[Any, Any]],
+        cloud_ok: bool,
+        config: RunnableConfig,
+    ) -> Tier | None:
+        """The tier that answers when ``failed`` is unavailable: the other side's best one.
+
+        A cloud tier failed: the highest local tier. A local tier failed: the lowest cloud
+        tier, if the policy and the budgets (checked now) let the request reach it.
+        """
+        if failed in self.cloud_tiers:
+            local = [t for t in _TIER_ORDER if t in targets and t not in self.cloud_tiers]
+            return local[-1] if local else None
+        cloud = [t for t in _TIER_ORDER if t in targets and t in self.cloud_tiers]
+        if not cloud or not cloud_ok:
+            return None
+        tags = config.get("tags") or ()
+        if self.budget is not None and not self.budget.allows_cloud(
+            model_name(targets[cloud[0]]), tags
+        ):
+            return None
+        return cloud[0]
 
     def _pick(
         self,

@@ -2,13 +2,16 @@
 
 A component decides once per request in ``_plan`` (a pure decision, no I/O); ``invoke``,
 ``ainvoke``, ``stream``, ``astream``, ``transform``, ``atransform`` and the batch methods
-only differ in how they call the chosen target.
+only differ in how they call the chosen target. When the chosen target is unavailable,
+:meth:`RoutingRunnable._recover` (one decision, shared by every entry point too) says what
+runs instead; see :class:`RoutingRunnable` for what a caller sees.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,10 +21,20 @@ from langchain_core.callbacks import (
     adispatch_custom_event,
     dispatch_custom_event,
 )
+from langchain_core.messages import BaseMessageChunk
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableSerializable
 from langchain_core.runnables.base import coerce_to_runnable
 from pydantic import ConfigDict, field_validator
 
+from hybridchain.core.availability import (
+    FALLBACK_EVENT,
+    FALLBACK_KEY,
+    FallbackOn,
+    mark_exhausted,
+    unavailable_reason,
+    was_exhausted,
+)
+from hybridchain.core.confidence.errors import LocalModelUnavailableError
 from hybridchain.core.decision import EVENT_NAME, RouteDecision
 from hybridchain.core.pseudonymize import Pseudonymizer
 from hybridchain.core.sensitivity import Sensitivity
@@ -50,6 +63,14 @@ class RoutePlan:
     """The request's placeholder mapping, when values were replaced."""
     error: Exception | None = None
     """The error to raise instead of calling a target."""
+    keep_local: bool = False
+    """Whether the policy keeps this request off the cloud: if its local target is
+    unavailable, :class:`~hybridchain.core.confidence.LocalModelUnavailableError` is raised."""
+    fallback: Callable[[], RoutePlan | None] | None = None
+    """Builds the plan to run when the target is unavailable (``None`` from it: no fallback).
+    Called only then, so budgets are consulted at that moment."""
+    fallback_from: dict[str, Any] | None = None
+    """For a fallback plan: what failed (``from``, ``error``, ``reason``)."""
 
     def finish(self, output: Any) -> Any:
         """Return the target's output, with placeholders restored."""
@@ -62,11 +83,68 @@ class RoutePlan:
         """Return a restorer for the target's stream (``None``: nothing to restore)."""
         return None if self.pseudonymizer is None else ChunkRestorer(self.pseudonymizer)
 
+    def target(self) -> Runnable[Any, Any]:
+        """Return the runnable to call, or raise the plan's error (a blocked request)."""
+        if self.error is not None:
+            raise self.error
+        assert self.runnable is not None
+        return self.runnable
+
+    def events(self) -> list[tuple[str, dict[str, Any]]]:
+        """Return the custom events announcing this plan (a fallback, then its decision)."""
+        if self.fallback_from is None:
+            return [(EVENT_NAME, self.decision.to_dict())]
+        return [(FALLBACK_EVENT, dict(self.fallback_from)), (EVENT_NAME, self.decision.to_dict())]
+
+    def mark(self, chunk: Any, index: int) -> Any:
+        """Mark the first chunk of a fallback answer that follows discarded chunks."""
+        failed = self.fallback_from
+        if index or failed is None or not failed["chunks_discarded"]:
+            return chunk
+        if not isinstance(chunk, BaseMessageChunk):
+            return chunk
+        metadata = {**chunk.response_metadata, FALLBACK_KEY: dict(failed)}
+        return chunk.model_copy(update={"response_metadata": metadata})
+
 
 class RoutingRunnable(RunnableSerializable[Any, Any]):
-    """Base of the components that choose, per request, which runnable answers."""
+    """Base of the components that choose, per request, which runnable answers.
+
+    **Fallback.** When the chosen target raises an error that means it is unavailable
+    (``fallback_on``; by default :func:`~hybridchain.is_unavailable`: connection errors,
+    timeouts, dropped connections, HTTP 5xx and 429):
+
+    - a request the policy lets reach the cloud, whose local target failed, goes to the
+      cloud target, unless a cloud budget is exhausted (``route_local``: the local error
+      is raised; ``raise``: :class:`~hybridchain.BudgetExceededError`);
+    - a request the policy keeps local, whose local target failed, raises
+      :class:`~hybridchain.core.confidence.LocalModelUnavailableError` (level and entity
+      types only; the causes on ``.failures``): it never reaches the cloud;
+    - a request whose cloud target failed goes to the local target, with the original
+      input (a pseudonymized request's fallback to the cloud, in a router under a gate,
+      only ever carries the placeholders the gate passed on).
+
+    A fallback dispatches the custom event ``hybridchain_fallback`` (``component``,
+    ``from``, ``to``, ``error``: the exception type, ``reason``, ``chunks_discarded``),
+    then a second ``hybridchain_decision`` whose ``extra["fallback"]`` says what failed. If
+    the fallback target fails too, its error is raised and outer components do not try
+    again. Errors that do not mean unavailability are raised unchanged.
+
+    **Streams.** A failure before the first chunk falls back transparently. A failure
+    after ``n`` chunks were yielded (say, the local server killed mid-stream) yields, for a
+    request that may fall back, the ``hybridchain_fallback`` event with
+    ``chunks_discarded=n`` and then the fallback target's whole answer, whose first
+    message chunk carries ``response_metadata["hybridchain_fallback"]`` (the same record):
+    a caller discards the ``n`` chunks it got before that one. A request kept local raises
+    ``LocalModelUnavailableError`` after the partial chunks instead.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    fallback: bool = True
+    """Whether an unavailable target hands the request over to the other one."""
+    fallback_on: FallbackOn | None = None
+    """Which exceptions mean a target is unavailable (``None``: ``is_unavailable``)."""
 
     @field_validator("local", "cloud", mode="before", check_fields=False)
     @classmethod
@@ -103,11 +181,15 @@ class RoutingRunnable(RunnableSerializable[Any, Any]):
     ) -> Any:
         plan = self._plan(input, config)
         dispatch_custom_event(EVENT_NAME, plan.decision.to_dict(), config=config)
-        if plan.error is not None:
-            raise plan.error
-        assert plan.runnable is not None
-        child = self._child_config(plan, config, run_manager.get_child())
-        return plan.finish(plan.runnable.invoke(plan.input, child, **kwargs))
+        while True:
+            runnable = plan.target()
+            child = self._child_config(plan, config, run_manager.get_child())
+            try:
+                return plan.finish(runnable.invoke(plan.input, child, **kwargs))
+            except Exception as exc:
+                plan = self._recover(plan, exc, 0)
+            for name, data in plan.events():
+                dispatch_custom_event(name, data, config=config)
 
     async def _ainvoke(
         self,
@@ -118,11 +200,15 @@ class RoutingRunnable(RunnableSerializable[Any, Any]):
     ) -> Any:
         plan = self._plan(input, config)
         await adispatch_custom_event(EVENT_NAME, plan.decision.to_dict(), config=config)
-        if plan.error is not None:
-            raise plan.error
-        assert plan.runnable is not None
-        child = self._child_config(plan, config, run_manager.get_child())
-        return plan.finish(await plan.runnable.ainvoke(plan.input, child, **kwargs))
+        while True:
+            runnable = plan.target()
+            child = self._child_config(plan, config, run_manager.get_child())
+            try:
+                return plan.finish(await runnable.ainvoke(plan.input, child, **kwargs))
+            except Exception as exc:
+                plan = self._recover(plan, exc, 0)
+            for name, data in plan.events():
+                await adispatch_custom_event(name, data, config=config)
 
     def transform(
         self, input: Iterator[Any], config: RunnableConfig | None = None, **kwargs: Any
@@ -165,16 +251,36 @@ class RoutingRunnable(RunnableSerializable[Any, Any]):
     ) -> Iterator[Any]:
         plan = self._plan(_join(chunks), config)
         dispatch_custom_event(EVENT_NAME, plan.decision.to_dict(), config=config)
-        if plan.error is not None:
-            raise plan.error
-        assert plan.runnable is not None
-        child = self._child_config(plan, config, run_manager.get_child())
-        restorer = plan.restorer()
-        for chunk in plan.runnable.stream(plan.input, child, **kwargs):
-            yield chunk if restorer is None else restorer.restore(chunk)
-        last = None if restorer is None else restorer.flush()
-        if last is not None:
-            yield last
+        while True:
+            runnable = plan.target()
+            child = self._child_config(plan, config, run_manager.get_child())
+            restorer = plan.restorer()
+            emitted = 0
+            failure: Exception | None = None
+            try:
+                stream = iter(runnable.stream(plan.input, child, **kwargs))
+            except Exception as exc:
+                stream, failure = iter(()), exc
+            while failure is None:
+                # The target is advanced here and the chunk yielded outside the ``try``, so
+                # that only the target's own errors lead to a fallback.
+                try:
+                    chunk = next(stream)
+                except StopIteration:
+                    break
+                except Exception as exc:
+                    failure = exc
+                    break
+                yield plan.mark(chunk if restorer is None else restorer.restore(chunk), emitted)
+                emitted += 1
+            if failure is None:
+                last = None if restorer is None else restorer.flush()
+                if last is not None:
+                    yield last
+                return
+            plan = self._recover(plan, failure, emitted)
+            for name, data in plan.events():
+                dispatch_custom_event(name, data, config=config)
 
     async def _atransform(
         self,
@@ -185,16 +291,94 @@ class RoutingRunnable(RunnableSerializable[Any, Any]):
     ) -> AsyncIterator[Any]:
         plan = self._plan(await _ajoin(chunks), config)
         await adispatch_custom_event(EVENT_NAME, plan.decision.to_dict(), config=config)
-        if plan.error is not None:
-            raise plan.error
-        assert plan.runnable is not None
-        child = self._child_config(plan, config, run_manager.get_child())
-        restorer = plan.restorer()
-        async for chunk in plan.runnable.astream(plan.input, child, **kwargs):
-            yield chunk if restorer is None else restorer.restore(chunk)
-        last = None if restorer is None else restorer.flush()
-        if last is not None:
-            yield last
+        while True:
+            runnable = plan.target()
+            child = self._child_config(plan, config, run_manager.get_child())
+            restorer = plan.restorer()
+            emitted = 0
+            failure: Exception | None = None
+            try:
+                stream = aiter(runnable.astream(plan.input, child, **kwargs))
+            except Exception as exc:
+                stream, failure = _aempty(), exc
+            while failure is None:
+                try:
+                    chunk = await anext(stream)
+                except StopAsyncIteration:
+                    break
+                except Exception as exc:
+                    failure = exc
+                    break
+                yield plan.mark(chunk if restorer is None else restorer.restore(chunk), emitted)
+                emitted += 1
+            if failure is None:
+                last = None if restorer is None else restorer.flush()
+                if last is not None:
+                    yield last
+                return
+            plan = self._recover(plan, failure, emitted)
+            for name, data in plan.events():
+                await adispatch_custom_event(name, data, config=config)
+
+    # -- the fallback decision, shared by every entry point ----------------------------
+
+    def _recover(self, plan: RoutePlan, error: Exception, emitted: int) -> RoutePlan:
+        """Return the plan to run after ``plan``'s target raised ``error``, or raise.
+
+        Args:
+            plan: The plan whose target failed.
+            error: What it raised.
+            emitted: How many chunks of its answer were already yielded.
+        """
+        if self.fallback_on is not None:
+            reason = type(error).__name__ if self.fallback_on(error) else None
+        else:
+            reason = unavailable_reason(error)
+        if reason is None or was_exhausted(error):
+            raise error
+        target = plan.decision.target
+        if plan.keep_local and target == "local":
+            types = tuple(dict.fromkeys(f.entity_type for f in plan.decision.findings))
+            logger.warning(
+                "%s: local target unavailable (%s) for a %s request kept local: not sent "
+                "to the cloud",
+                plan.decision.component,
+                reason,
+                plan.level,
+            )
+            raise LocalModelUnavailableError(
+                plan.level, [type(error).__name__], [error], entity_types=types
+            ) from None
+        alternate = None
+        if self.fallback and plan.fallback is not None and plan.fallback_from is None:
+            alternate = plan.fallback()
+        if alternate is None or alternate.runnable is None:
+            if plan.fallback_from is not None:
+                mark_exhausted(error)
+            raise error
+        failed = {
+            "component": plan.decision.component,
+            "from": target,
+            "to": alternate.decision.target,
+            "error": type(error).__name__,
+            "reason": reason,
+            "chunks_discarded": emitted,
+        }
+        logger.warning(
+            "%s: %s target unavailable (%s): fell back to %s",
+            failed["component"],
+            target,
+            reason,
+            failed["to"],
+        )
+        decision = alternate.decision
+        why = f"{target} target unavailable ({reason}): fell back to {decision.target}"
+        decision = dataclasses.replace(
+            decision,
+            reasons=(*decision.reasons, why),
+            extra={**decision.extra, "fallback": failed},
+        )
+        return dataclasses.replace(alternate, decision=decision, fallback_from=failed)
 
 
 def model_name(runnable: Runnable[Any, Any]) -> str | None:
@@ -215,3 +399,8 @@ async def _ajoin(chunks: AsyncIterator[Any]) -> Any:
     async for chunk in chunks:
         final = chunk if final is None else final + chunk
     return final
+
+
+async def _aempty() -> AsyncIterator[Any]:
+    return
+    yield  # pragma: no cover - makes this an async generator

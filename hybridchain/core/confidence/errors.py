@@ -11,15 +11,19 @@ __all__ = ["LocalModelUnavailableError"]
 
 
 class LocalModelUnavailableError(HybridchainError):
-    """No local tier answered a request that the policy keeps off the cloud tiers.
+    """No local model answered a request that the policy keeps off the cloud.
 
-    The message names the level and the failed tiers' exception types only: an
-    exception's own message may quote the request, so the causes are kept on
+    Raised by the escalator, the gate, the router and the agent middleware alike; such a
+    request never falls back to the cloud. The message names the level, the entity types
+    and the failed models' exception types only: an exception's own message may quote the
+    request (and a chained cause is written into traces), so the causes are kept on
     ``failures`` rather than chained.
 
-    >>> err = LocalModelUnavailableError(Sensitivity.CONFIDENTIAL, ["ConnectionError"])
-    >>> err.failed
-    ('ConnectionError',)
+    >>> err = LocalModelUnavailableError(
+    ...     Sensitivity.CONFIDENTIAL, ["ConnectError"], entity_types=["US_SSN"]
+    ... )
+    >>> err.failed, err.entity_types
+    (('ConnectError',), ('US_SSN',))
     """
 
     def __init__(
@@ -27,12 +31,16 @@ class LocalModelUnavailableError(HybridchainError):
         level: Sensitivity,
         failed: Sequence[str],
         failures: Sequence[BaseException] = (),
+        *,
+        entity_types: Sequence[str] = (),
     ) -> None:
-        """Describe the request's level and the exception types of the failed tiers."""
+        """Describe the request's level, its entity types and the failed models' errors."""
+        found = f" with {', '.join(entity_types)}" if entity_types else ""
         super().__init__(
-            f"no local tier answered a {level} request, and the policy keeps it from the "
-            f"cloud tiers (failed: {', '.join(failed) or 'none'})"
+            f"no local model answered a {level} request{found}, and the policy keeps it "
+            f"from the cloud (failed: {', '.join(failed) or 'none'})"
         )
         self.level = level
         self.failed = tuple(failed)
         self.failures = tuple(failures)
+        self.entity_types = tuple(dict.fromkeys(entity_types))
