@@ -100,6 +100,22 @@ class RequestJudge:
             BudgetExceededError: A cloud budget is exhausted and no local deployment exists.
         """
         report = self.scan(messages, input)
+        return self.decide_report(model, report, messages, available=available)
+
+    def decide_report(
+        self,
+        model: str,
+        report: SensitivityReport,
+        messages: Any = None,
+        *,
+        available: Sequence[DeploymentRoute] = ("local", "cloud"),
+    ) -> RouteDecision:
+        """Like :meth:`decide`, for a request already scanned into ``report``.
+
+        Raises:
+            SensitiveDataError: As :meth:`decide`.
+            BudgetExceededError: As :meth:`decide`.
+        """
         level, findings = report.level, report.findings
         extra: dict[str, Any] = {"model_group": model, "threshold": self.threshold}
         if report.errors:

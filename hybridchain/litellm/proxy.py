@@ -1,0 +1,340 @@
+"""The LiteLLM proxy guardrail: hybridchain's policy in front of every proxy request.
+
+Wire it in the proxy's ``config.yaml`` (a complete example ships as
+``examples/litellm_proxy/config.yaml``)::
+
+    model_list:
+      - model_name: local-chat
+        litellm_params: {model: openai/llama3.2, api_base: "http://127.0.0.1:11434/v1"}
+        model_info: {hybridchain: local}
+      - model_name: cloud-chat
+        litellm_params: {model: openai/gpt-4o, api_key: os.environ/OPENAI_API_KEY}
+        model_info: {hybridchain: cloud}
+    guardrails:
+      - guardrail_name: hybridchain
+        litellm_params:
+          guardrail: hybridchain.litellm.proxy.HybridGuardrail
+          mode: [pre_call, post_call]
+          default_on: true
+          local_model: local-chat
+    hybridchain:
+      gate: {mode: route}            # route | pseudonymize | block
+      router: {threshold: 0.5}
+
+What it does, at three LiteLLM hooks:
+
+* ``async_pre_call_hook`` (before routing): scans every message (system prompt,
+  earlier turns, tool calls) and ``input``/``prompt``, then follows a
+  :class:`~hybridchain.litellm.proxy_plan.ProxyPlan`: reroutes the request to
+  ``local_model`` (rewrites ``data["model"]``), replaces values by placeholders, or
+  refuses it with HTTP 400 naming entity types and positions only. The decision record
+  goes into ``metadata["hybridchain_decision"]``.
+* ``async_pre_call_deployment_hook`` and ``async_filter_deployments`` (every deployment
+  LiteLLM picks, retries and ``fallbacks`` included): the checks of
+  :class:`~hybridchain.litellm.guard.HybridFallbackGuard`, so a request the policy keeps
+  local never reaches a cloud deployment, even when a client disables the guardrail.
+* ``async_post_call_success_hook`` and ``async_post_call_streaming_iterator_hook``:
+  put the real values back into a pseudonymized request's answer (also when a stream
+  splits a placeholder across chunks). The mapping lives in memory for that request only.
+
+Settings: the guardrail's ``litellm_params`` take ``local_model`` (default: the block's
+``targets.local.model``), ``complexity_routing`` (default true) and ``config_path`` (a
+YAML file holding the ``hybridchain:`` block; default: the proxy's own ``config.yaml``).
+A scan whose detector fails counts as sensitive (fail closed).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import OrderedDict
+from collections.abc import AsyncGenerator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from hybridchain.core.config import ConfigError, HybridConfig, load_config
+from hybridchain.core.pseudonymize import Pseudonymizer, StreamRestorer
+from hybridchain.litellm._deps import require_litellm
+from hybridchain.litellm.guard import HybridFallbackGuard
+from hybridchain.litellm.judge import DECISION_METADATA_KEY, RequestJudge
+from hybridchain.litellm.proxy_plan import ProxyPlan, ProxyPlanner
+from hybridchain.litellm.tags import DeploymentRoute, deployment_route
+
+require_litellm("HybridGuardrail")
+
+from litellm.integrations.custom_guardrail import CustomGuardrail  # noqa: E402
+
+__all__ = ["MAPPING_KEY", "HybridGuardrail", "proxy_config_block"]
+
+logger = logging.getLogger(__name__)
+
+MAPPING_KEY = "hybridchain_mapping_id"
+"""Request ``metadata`` key naming the in-memory mapping of a pseudonymized request."""
+_PENDING_MAX = 10_000
+_METADATA_KEYS = ("metadata", "litellm_metadata")
+
+
+def proxy_config_block(config_path: str | Path | None = None) -> HybridConfig:
+    """Return the ``hybridchain:`` block the proxy guardrail runs with.
+
+    Args:
+        config_path: A YAML file with the block (whole document or under
+            ``hybridchain:``). ``None``: the ``hybridchain:`` key of the config file the
+            running LiteLLM proxy was started with, or the defaults when it has none.
+
+    Raises:
+        ConfigError: The file cannot be read or the block is invalid (names each field).
+    """
+    if config_path is not None:
+        return load_config(Path(config_path))
+    try:
+        from litellm.proxy import proxy_server
+    except ImportError:  # the proxy extra is missing: not running inside the proxy
+        return HybridConfig()
+    proxy_path = getattr(proxy_server, "user_config_file_path", None)
+    if not proxy_path:
+        return HybridConfig()
+    try:
+        data = yaml.safe_load(Path(proxy_path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read the proxy config {proxy_path}: {exc}") from None
+    if isinstance(data, dict) and "hybridchain" in data:
+        return load_config(Path(proxy_path))
+    return HybridConfig()
+
+
+class HybridGuardrail(CustomGuardrail):
+    """A LiteLLM proxy guardrail that routes, pseudonymizes or blocks by hybridchain's policy.
+
+    LiteLLM builds it from the guardrail's ``litellm_params`` (see the module docs); in
+    code::
+
+        guardrail = HybridGuardrail(
+            guardrail_name="hybridchain",
+            event_hook=["pre_call", "post_call"],
+            default_on=True,
+            local_model="local-chat",
+            config=HybridConfig.model_validate({"gate": {"mode": "pseudonymize"}}),
+        )
+        litellm.callbacks.append(guardrail)
+
+    Args:
+        local_model: The model group requests the policy keeps local go to (default:
+            the block's ``targets.local.model``; ``None`` blocks them instead).
+        complexity_routing: Send public requests scoring below ``router.threshold`` to
+            ``local_model``.
+        config_path: YAML file holding the ``hybridchain:`` block.
+        config: The block itself (wins over ``config_path``).
+        **kwargs: LiteLLM's guardrail settings (``guardrail_name``, ``event_hook``,
+            ``default_on``, …).
+
+    Raises:
+        ConfigError: The block is invalid.
+        ValueError: ``pseudonymize`` mode without the ``post_call`` event hook (answers
+            could not be restored).
+    """
+
+    def __init__(
+        self,
+        *,
+        local_model: str | None = None,
+        complexity_routing: bool = True,
+        config_path: str | None = None,
+        config: HybridConfig | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.instance_id = uuid.uuid4().hex
+        """Distinguishes instances: LiteLLM drops a callback equal to one it holds."""
+        self.config = config or proxy_config_block(config_path)
+        """The ``hybridchain:`` block in force."""
+        target = self.config.targets.get("local")
+        self.judge = RequestJudge(self.config.policy, threshold=self.config.router.threshold)
+        """Scans and scores requests."""
+        self.planner = ProxyPlanner(
+            self.judge,
+            mode=self.config.gate.mode,
+            local_model=local_model or (target.model if target is not None else None),
+            complexity_routing=complexity_routing,
+        )
+        """Turns a scanned request into a plan."""
+        self.fallback_guard = HybridFallbackGuard(judge=self.judge)
+        """The deployment-level check (never registered on its own)."""
+        if self.planner.mode == "pseudonymize" and not _has_post_call(self.event_hook):
+            raise ValueError(
+                "hybridchain guardrail: mode pseudonymize needs the post_call event hook "
+                "(set `mode: [pre_call, post_call]`) to restore answers"
+            )
+        self._pending: OrderedDict[str, Pseudonymizer] = OrderedDict()
+
+    async def async_pre_call_hook(
+        self, user_api_key_dict: Any, cache: Any, data: dict[str, Any], call_type: Any
+    ) -> dict[str, Any]:
+        """Scan the request and reroute, pseudonymize or block it (see the module docs).
+
+        Raises:
+            fastapi.HTTPException: 400, the request is blocked (entity types only).
+        """
+        model = str(data.get("model") or "")
+        text_input = data.get("input", data.get("prompt"))
+        plan = self.planner.plan(
+            model, data.get("messages"), text_input, requested=_requested_route(model)
+        )
+        _metadata(data)[DECISION_METADATA_KEY] = plan.decision.to_dict()
+        if plan.action == "block":
+            from fastapi import HTTPException
+
+            logger.info("hybridchain blocked a %s request", plan.decision.sensitivity)
+            raise HTTPException(status_code=400, detail={"error": str(plan.error)})
+        if plan.action == "reroute":
+            data["model"] = plan.model
+        elif plan.action == "pseudonymize":
+            data["messages"] = plan.messages
+            self._remember(data, plan)
+        return data
+
+    async def async_post_call_success_hook(
+        self, data: dict[str, Any], user_api_key_dict: Any, response: Any
+    ) -> Any:
+        """Restore the values of a pseudonymized request in its answer."""
+        pseudonymizer = self._take(data)
+        if pseudonymizer is not None:
+            _restore_response(response, pseudonymizer)
+        return response
+
+    async def async_post_call_streaming_iterator_hook(
+        self, user_api_key_dict: Any, response: Any, request_data: dict[str, Any]
+    ) -> AsyncGenerator[Any, None]:
+        """Restore the values of a pseudonymized request in its streamed answer."""
+        pseudonymizer = self._take(request_data)
+        if pseudonymizer is None:
+            async for chunk in response:
+                yield chunk
+            return
+        restorers: dict[int, StreamRestorer] = {}
+        async for chunk in response:
+            _restore_chunk(chunk, pseudonymizer, restorers)
+            yield chunk
+        leftover = {i: r.flush() for i, r in restorers.items()}
+        if any(leftover.values()):
+            yield _text_chunk(leftover)
+
+    async def async_post_call_failure_hook(
+        self,
+        request_data: dict[str, Any],
+        original_exception: Exception,
+        user_api_key_dict: Any,
+        traceback_str: str | None = None,
+    ) -> None:
+        """Drop the mapping of a failed request."""
+        self._take(request_data)
+
+    async def async_filter_deployments(self, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        """Drop cloud candidates of a request the policy keeps local (fallbacks included).
+
+        Takes LiteLLM's arguments (see ``HybridFallbackGuard.async_filter_deployments``).
+
+        Raises:
+            SensitiveDataError: No local candidate is left.
+        """
+        return await self.fallback_guard.async_filter_deployments(*args, **kwargs)
+
+    async def async_pre_call_deployment_hook(
+        self, kwargs: dict[str, Any], call_type: Any
+    ) -> dict[str, Any] | None:
+        """Refuse to call a cloud deployment with data the policy keeps local.
+
+        Raises:
+            SensitiveDataError: The deployment is cloud and the level may not go there.
+        """
+        await self.fallback_guard.async_pre_call_deployment_hook(kwargs, call_type)
+        return kwargs
+
+    def _remember(self, data: dict[str, Any], plan: ProxyPlan) -> None:
+        assert plan.pseudonymizer is not None
+        key = uuid.uuid4().hex
+        _metadata(data)[MAPPING_KEY] = key
+        self._pending[key] = plan.pseudonymizer
+        while len(self._pending) > _PENDING_MAX:
+            self._pending.popitem(last=False)
+
+    def _take(self, data: Mapping[str, Any] | None) -> Pseudonymizer | None:
+        for name in _METADATA_KEYS:
+            meta = (data or {}).get(name)
+            key = meta.get(MAPPING_KEY) if isinstance(meta, Mapping) else None
+            if isinstance(key, str):
+                return self._pending.pop(key, None)
+        return None
+
+
+def _has_post_call(event_hook: Any) -> bool:
+    hooks = event_hook if isinstance(event_hook, list | tuple) else [event_hook]
+    return any(str(getattr(h, "value", h)) == "post_call" for h in hooks)
+
+
+def _metadata(data: dict[str, Any]) -> dict[str, Any]:
+    for name in _METADATA_KEYS:
+        meta = data.get(name)
+        if isinstance(meta, dict):
+            return meta
+    meta = data["metadata"] = {}
+    return meta
+
+
+def _requested_route(model: str) -> DeploymentRoute:
+    """``local`` when every deployment of the model group is local; else cloud (fail closed)."""
+    try:
+        from litellm.proxy.proxy_server import llm_router
+    except ImportError:
+        return "cloud"
+    if llm_router is None or not model:
+        return "cloud"
+    deployments = llm_router.get_model_list(model_name=model) or []
+    if deployments and all(deployment_route(d) == "local" for d in deployments):
+        return "local"
+    return "cloud"
+
+
+def _restore_response(response: Any, pseudonymizer: Pseudonymizer) -> None:
+    for choice in getattr(response, "choices", None) or []:
+        if isinstance(getattr(choice, "text", None), str):  # text completions
+            choice.text = pseudonymizer.restore(choice.text)
+        message = getattr(choice, "message", None)
+        if message is None:
+            continue
+        if isinstance(message.content, str):
+            message.content = pseudonymizer.restore(message.content)
+        for call in getattr(message, "tool_calls", None) or []:
+            function = getattr(call, "function", None)
+            if function is not None and isinstance(function.arguments, str):
+                function.arguments = pseudonymizer.restore(function.arguments)
+
+
+def _restore_chunk(
+    chunk: Any, pseudonymizer: Pseudonymizer, restorers: dict[int, StreamRestorer]
+) -> None:
+    for choice in getattr(chunk, "choices", None) or []:
+        delta = getattr(choice, "delta", None)
+        if delta is None:
+            continue
+        index = int(getattr(choice, "index", 0) or 0)
+        restorer = restorers.setdefault(index, pseudonymizer.stream_restorer())
+        text = restorer.feed(delta.content) if isinstance(delta.content, str) else ""
+        if getattr(choice, "finish_reason", None):
+            text += restorer.flush()
+        if text or isinstance(delta.content, str):
+            delta.content = text
+        for call in getattr(delta, "tool_calls", None) or []:
+            function = getattr(call, "function", None)
+            if function is not None and isinstance(function.arguments, str):
+                # Argument fragments are short; restore what arrives whole.
+                function.arguments = pseudonymizer.restore(function.arguments)
+
+
+def _text_chunk(texts: Mapping[int, str]) -> Any:
+    from litellm.types.utils import Delta, ModelResponseStream, StreamingChoices
+
+    choices = [StreamingChoices(index=i, delta=Delta(content=t)) for i, t in texts.items() if t]
+    return ModelResponseStream(choices=choices)

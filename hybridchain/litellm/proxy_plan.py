@@ -1,0 +1,182 @@
+"""What the LiteLLM proxy guardrail does with one request: pass, reroute, mask or block.
+
+Pure hybridchain (no LiteLLM import), so every decision is testable on its own; the
+guardrail in :mod:`hybridchain.litellm.proxy` only applies the plan to the proxy's
+request dict. The order of the checks:
+
+1. A request to a model group whose deployments are all ``local`` passes untouched.
+2. Data the policy keeps from the cloud is, by ``mode``: pseudonymized (the cloud sees
+   placeholders; only when every finding can be hidden, the scan did not fail and the
+   request is a plain chat), rerouted to the local model group, or blocked. A request
+   that cannot be rerouted (no local model group) is blocked.
+3. Public data goes where the client asked, unless ``complexity_routing`` is on: then a
+   request scoring below the threshold, or meeting an exhausted cloud budget, goes to the
+   local model group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from hybridchain.core.decision import RouteDecision
+from hybridchain.core.findings import SensitivityReport
+from hybridchain.core.pseudonymize import Pseudonymizer
+from hybridchain.core.scan import collect_pieces
+from hybridchain.core.sensitivity import Sensitivity
+from hybridchain.core.text.walk import walk_input
+from hybridchain.errors import SensitiveDataError
+from hybridchain.litellm.judge import RequestJudge
+from hybridchain.litellm.tags import DeploymentRoute
+
+__all__ = ["COMPONENT", "GateMode", "PlanAction", "ProxyPlan", "ProxyPlanner"]
+
+COMPONENT = "litellm_proxy"
+"""``RouteDecision.component`` of the proxy guardrail's decisions."""
+
+GateMode = Literal["route", "pseudonymize", "block"]
+"""What happens to a request the policy keeps from the cloud."""
+PlanAction = Literal["pass", "reroute", "pseudonymize", "block"]
+"""What the guardrail does to the request."""
+
+
+@dataclass(frozen=True)
+class ProxyPlan:
+    """The guardrail's plan for one request. Carries no raw values except in ``messages``."""
+
+    action: PlanAction
+    """What to do."""
+    decision: RouteDecision
+    """The decision record (entity types and positions only)."""
+    model: str
+    """The model group to send the request to."""
+    messages: Any = None
+    """The messages to send (placeholders in place of values when pseudonymized)."""
+    pseudonymizer: Pseudonymizer | None = field(default=None, repr=False)
+    """The request's mapping, to restore the answer (``pseudonymize`` only)."""
+
+    @property
+    def error(self) -> SensitiveDataError | None:
+        """The error to raise for a ``block`` plan (names entity types only)."""
+        if self.action != "block":
+            return None
+        level = self.decision.sensitivity or Sensitivity.RESTRICTED
+        return SensitiveDataError(level, self.decision.findings)
+
+
+class ProxyPlanner:
+    """Plan what happens to each proxy request (see the module docs).
+
+    Args:
+        judge: Scans and scores requests.
+        mode: What happens to requests the policy keeps from the cloud.
+        local_model: The local model group sensitive (and simple) requests go to;
+            ``None`` blocks what cannot go to the cloud.
+        complexity_routing: Send public requests scoring below the judge's threshold
+            to ``local_model``.
+
+    >>> planner = ProxyPlanner(RequestJudge(), local_model="local-chat")
+    >>> msgs = [{"role": "user", "content": "Card 4111 1111 1111 1111, refund it"}]
+    >>> plan = planner.plan("cloud-chat", msgs, requested="cloud")
+    >>> plan.action, plan.model
+    ('reroute', 'local-chat')
+    """
+
+    def __init__(
+        self,
+        judge: RequestJudge,
+        *,
+        mode: GateMode = "route",
+        local_model: str | None = None,
+        complexity_routing: bool = True,
+    ) -> None:
+        if mode not in ("route", "pseudonymize", "block"):
+            raise ValueError(f"mode must be 'route', 'pseudonymize' or 'block', got {mode!r}")
+        self.judge = judge
+        self.mode: GateMode = mode
+        self.local_model = local_model
+        self.complexity_routing = complexity_routing
+
+    def plan(
+        self,
+        model: str,
+        messages: Any = None,
+        input: Any = None,
+        *,
+        requested: DeploymentRoute,
+    ) -> ProxyPlan:
+        """Return the plan for a request to ``model`` whose deployments are ``requested``.
+
+        Args:
+            model: The model group the client asked for.
+            messages: Chat messages (OpenAI shape).
+            input: Any other text the request sends (``input``, ``prompt``).
+            requested: ``local`` when every deployment of ``model`` is local.
+        """
+        report = self.judge.scan(messages, input)
+        extra: dict[str, Any] = {"mode": self.mode, "model_group": model}
+        if report.errors:
+            extra["detector_errors"] = list(report.errors)
+        if requested == "local":
+            return self._plan("pass", "local", model, messages, report, extra, "local model group")
+        if self.judge.cloud_allowed(report):
+            return self._public(model, messages, report, extra)
+        if self.mode == "pseudonymize" and input is None and not report.errors:
+            masked = self._pseudonymize(model, messages, report, extra)
+            if masked is not None:
+                return masked
+        if self.mode != "block" and self.local_model is not None:
+            why = f"{report.level} data stays local"
+            return self._plan("reroute", "local", self.local_model, messages, report, extra, why)
+        why = f"{report.level} may not reach the cloud (mode={self.mode})"
+        return self._plan("block", "blocked", model, messages, report, extra, why)
+
+    def _public(
+        self, model: str, messages: Any, report: SensitivityReport, extra: dict[str, Any]
+    ) -> ProxyPlan:
+        if not self.complexity_routing or self.local_model is None:
+            return self._plan("pass", "cloud", model, messages, report, extra, "public data")
+        decision = self.judge.decide_report(model, report, messages)
+        decision.extra.update(extra)
+        if decision.target == "local":
+            return ProxyPlan("reroute", decision, self.local_model, messages)
+        return ProxyPlan("pass", decision, model, messages)
+
+    def _pseudonymize(
+        self, model: str, messages: Any, report: SensitivityReport, extra: dict[str, Any]
+    ) -> ProxyPlan | None:
+        policy = self.judge.policy
+        kept = [f for f in report.findings if f.entity_type in policy.keep_local_types]
+        residual = max((policy.level_of(f) for f in kept), default=Sensitivity.PUBLIC)
+        if not policy.allows("cloud", residual):
+            return None
+        by_piece: dict[tuple[int | None, str], list[Any]] = {}
+        for f in report.findings:
+            if f.entity_type not in policy.keep_local_types:
+                by_piece.setdefault((f.message_index, f.path), []).append(f)
+        pseudonymizer = Pseudonymizer([p.text for p in collect_pieces(messages)])
+
+        def visit(text: str, index: int | None, path: str) -> str:
+            found = by_piece.get((index, path))
+            return pseudonymizer.replace(text, found) if found else text
+
+        masked = walk_input(messages, visit)
+        extra["placeholders"] = len(pseudonymizer)
+        why = f"values replaced by {len(pseudonymizer)} placeholder(s)"
+        plan = self._plan("pseudonymize", "cloud", model, masked, report, extra, why)
+        return ProxyPlan(plan.action, plan.decision, model, masked, pseudonymizer)
+
+    def _plan(
+        self,
+        action: PlanAction,
+        target: Literal["local", "cloud", "blocked"],
+        model: str,
+        messages: Any,
+        report: SensitivityReport,
+        extra: dict[str, Any],
+        why: str,
+    ) -> ProxyPlan:
+        decision = RouteDecision(
+            COMPONENT, target, (why,), report.level, report.findings, extra=extra
+        )
+        return ProxyPlan(action, decision, model, messages)
