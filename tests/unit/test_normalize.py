@@ -20,6 +20,8 @@ from hybridchain.core.text.normalize import normalize
         ("3.5.7.7 6.7.8.6 3.7.5.6 9.5.0.0", "3577 6786 3756 9500"),
         ("ssn 2-4-0 5-9 2-0-7-9", "ssn 240 59 2079"),
         ("D E 4 3 7 0 4 5 0 0 1 2", "DE4370450012"),
+        ("IBAN I E 3 8 P Z C M 5 6 1 5 6 3", "IBAN IE38PZCM561563"),
+        ("then I 4 1 1 1 2 2 2 2 3", "then I 411122223"),
         ("license W D L V E U L L 5 8 1 M", "license WDLVEULL581M"),
         ("call 9-7-4-5-5-8-4 now", "call 9745584 now"),
         ("is 5 3 7 4 - 8 7 6 1 - 5 4 0 7 - 2 7 9 7 a card", "is 5374-8761-5407-2797 a card"),

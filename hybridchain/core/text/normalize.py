@@ -33,6 +33,7 @@ _SEPARATOR = re.compile(r"[ .\-]{1,3}")
 _ONE_LETTER_WORDS = frozenset("aI")
 _WORD_AFTER = re.compile(r" [A-Za-z]{2}")
 _WORD_BEFORE = re.compile(r"[A-Za-z]{2} \Z")
+_LETTER_PAIR = re.compile(r"[A-Z][ .\-]{1,3}[A-Z](?![A-Za-z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,11 @@ def _trim_prose(text: str, start: int, end: int) -> tuple[int, int]:
         while end > start and text[end - 1] in " .-":
             end -= 1
     while (
-        end - start > 1 and text[start] in _ONE_LETTER_WORDS and _WORD_BEFORE.search(text, 0, start)
+        end - start > 1
+        and text[start] in _ONE_LETTER_WORDS
+        and _WORD_BEFORE.search(text, 0, start)
+        # `IBAN I E 3 8 …`: a letter followed by a letter starts a value (a country code).
+        and not _LETTER_PAIR.match(text, start)
     ):
         start += 1
         while start < end and text[start] in " .-":
