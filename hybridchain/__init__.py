@@ -1,5 +1,6 @@
 """hybridchain: run a local and a cloud model side by side; decide per request which answers."""
 
+from hybridchain.core.availability import is_unavailable
 from hybridchain.core.complexity import FeatureScorer, Scorer
 from hybridchain.core.confidence import (
     Assessment,
@@ -15,6 +16,7 @@ from hybridchain.core.cost import (
     BudgetScope,
     CloudPrices,
     CostEvent,
+    LedgerFallbackWarning,
     LocalCostModel,
     MemoryLedger,
     ModelPrice,
@@ -66,6 +68,7 @@ __all__ = [
     "HybridChatModel",
     "HybridConfig",
     "HybridchainError",
+    "LedgerFallbackWarning",
     "LocalCostModel",
     "LocalModelUnavailableError",
     "MemoryLedger",
@@ -91,5 +94,6 @@ __all__ = [
     "Tier",
     "cost_meter",
     "hybrid_chain",
+    "is_unavailable",
     "load_config",
 ]

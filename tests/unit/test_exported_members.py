@@ -25,6 +25,7 @@ def test_public_api_is_pinned() -> None:
         "HybridChatModel",
         "HybridConfig",
         "HybridchainError",
+        "LedgerFallbackWarning",
         "LocalCostModel",
         "LocalModelUnavailableError",
         "MemoryLedger",
@@ -50,6 +51,7 @@ def test_public_api_is_pinned() -> None:
         "Tier",
         "cost_meter",
         "hybrid_chain",
+        "is_unavailable",
         "load_config",
     ]
 

@@ -16,7 +16,7 @@ from hybridchain.core.cost.ledger import Ledger, LedgerTotals
 from hybridchain.core.cost.local import LocalCostModel
 from hybridchain.core.cost.memory import MemoryLedger
 from hybridchain.core.cost.pricing import CloudPrices, ModelPrice, UnpricedModelWarning
-from hybridchain.core.cost.redis_ledger import RedisLedger
+from hybridchain.core.cost.redis_ledger import LedgerFallbackWarning, RedisLedger
 from hybridchain.core.cost.sqlite import SQLiteLedger
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "CloudPrices",
     "CostEvent",
     "Ledger",
+    "LedgerFallbackWarning",
     "LedgerTotals",
     "LocalCostModel",
     "MemoryLedger",

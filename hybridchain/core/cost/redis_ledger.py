@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 import json
+import logging
+import threading
 import time
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from hybridchain.core.cost.events import CostEvent, Route
-from hybridchain.core.cost.ledger import LedgerTotals, SpentFromTotals, event_matches, summarize
+from hybridchain.core.cost.ledger import (
+    Ledger,
+    LedgerTotals,
+    SpentFromTotals,
+    event_matches,
+    summarize,
+)
 from hybridchain.errors import MissingExtraError
 
 if TYPE_CHECKING:
     from redis import Redis
 
-__all__ = ["RedisLedger"]
+__all__ = ["LedgerFallbackWarning", "RedisLedger"]
+
+logger = logging.getLogger("hybridchain.cost")
+
+_T = TypeVar("_T")
+
+
+class LedgerFallbackWarning(UserWarning):
+    """Redis could not be reached: a ledger wrote to (or read from) its fallback ledger."""
+
 
 _DAY = 86_400
 _SEP = "\x1f"
@@ -102,10 +120,21 @@ class RedisLedger(SpentFromTotals):
     Keys: ``{prefix}:events`` (id → JSON), ``{prefix}:ts`` (id by time), ``{prefix}:days``
     and ``{prefix}:day:YYYY-MM-DD`` (counters).
 
+    **Redis unreachable.** With a ``fallback`` ledger (a :class:`SQLiteLedger` or a
+    :class:`MemoryLedger`), a connection error or timeout does not fail the call: the
+    events go to the fallback, and reads answer from it (so they count only what it holds
+    while Redis is down), with a :class:`LedgerFallbackWarning` and a logged warning once
+    per outage. For ``retry_s`` seconds after a failure Redis is not tried again; the first
+    write that reaches Redis again replays the fallback's events into it (ids already
+    stored count once), as :meth:`replay_fallback` does. Without a fallback, the error is
+    raised.
+
     Args:
         url: Redis URL (``redis://host:port/db``).
         prefix: Key prefix, so several ledgers can share one Redis database.
         client: An existing ``redis.Redis`` client to use instead of ``url``.
+        fallback: Ledger used while Redis cannot be reached (``None``: raise).
+        retry_s: Seconds to use the fallback before Redis is tried again.
 
     >>> RedisLedger.__name__  # needs a Redis server; see tests/integration/cost
     'RedisLedger'
@@ -117,16 +146,94 @@ class RedisLedger(SpentFromTotals):
         prefix: str = "hybridchain:cost",
         *,
         client: Redis | None = None,
+        fallback: Ledger | None = None,
+        retry_s: float = 5.0,
     ) -> None:
+        try:
+            import redis
+        except ImportError as exc:
+            raise MissingExtraError("RedisLedger", "redis") from exc
+        if fallback is not None and not isinstance(fallback, Ledger):
+            raise TypeError(f"fallback must be a Ledger, not {type(fallback).__name__}")
+        if retry_s < 0:
+            raise ValueError(f"retry_s must be >= 0, got {retry_s}")
         if client is None:
-            try:
-                import redis
-            except ImportError as exc:
-                raise MissingExtraError("RedisLedger", "redis") from exc
             client = redis.Redis.from_url(url, decode_responses=True)
         self._client: Redis = client
         self._prefix = prefix
         self._script = client.register_script(_RECORD)
+        self._fallback = fallback
+        self._retry_s = retry_s
+        self._unreachable = (redis.ConnectionError, redis.TimeoutError, OSError)
+        self._down_since: float | None = None
+        self._pending_replay = False
+        self._state = threading.Lock()
+
+    # -- Redis unreachable: the fallback ledger -------------------------------------------
+
+    @property
+    def degraded(self) -> bool:
+        """Whether the last attempt to reach Redis failed (the fallback is in use)."""
+        return self._down_since is not None
+
+    def _guard(self, action: str, op: Callable[[], _T], instead: Callable[[Ledger], _T]) -> _T:
+        """Run ``op`` on Redis; when Redis is unreachable, ``instead`` on the fallback."""
+        fallback = self._fallback
+        if fallback is None:
+            return op()
+        with self._state:
+            since = self._down_since
+        if since is not None and time.monotonic() - since < self._retry_s:
+            return instead(fallback)
+        try:
+            result = op()
+        except self._unreachable as exc:
+            self._went_down(action, exc)
+            return instead(fallback)
+        with self._state:
+            recovered, self._down_since = self._down_since is not None, None
+        if recovered:
+            logger.warning("Redis ledger %s reachable again", self._prefix)
+        return result
+
+    def _went_down(self, action: str, exc: BaseException) -> None:
+        with self._state:
+            first = self._down_since is None
+            self._down_since = time.monotonic()
+            self._pending_replay = True
+        if first:
+            message = (
+                f"Redis ledger {self._prefix!r} unreachable ({type(exc).__name__}) while it "
+                f"{action}: using the fallback {type(self._fallback).__name__}"
+            )
+            logger.warning(message)
+            warnings.warn(message, LedgerFallbackWarning, stacklevel=4)
+
+    def replay_fallback(self) -> int:
+        """Write every event of the fallback ledger into Redis; return how many there are.
+
+        Ids Redis already holds count once, so replaying again is harmless.
+
+        Raises:
+            redis.ConnectionError: If Redis is still unreachable.
+        """
+        if self._fallback is None:
+            return 0
+        events = self._fallback.events()
+        self._record_many(events)
+        with self._state:
+            self._pending_replay = False
+        return len(events)
+
+    def _write(self, events: list[CostEvent]) -> None:
+        def op() -> None:
+            self._record_many(events)
+            with self._state:
+                replay = self._pending_replay
+            if replay:
+                self.replay_fallback()
+
+        self._guard("wrote", op, lambda f: f.record_many(events))
 
     def _run(self, events: Iterable[CostEvent], client: Any = None) -> None:
         p = self._prefix
@@ -159,10 +266,19 @@ class RedisLedger(SpentFromTotals):
 
     def record(self, event: CostEvent) -> None:
         """Store one event; an id already stored is ignored."""
-        self._run([event])
+        if self._fallback is None:
+            self._run([event])
+        else:
+            self._write([event])
 
     def record_many(self, events: Iterable[CostEvent]) -> None:
         """Store many events, a script call per 500 in one pipeline; stored ids are ignored."""
+        if self._fallback is None:
+            self._record_many(events)
+        else:
+            self._write(list(events))
+
+    def _record_many(self, events: Iterable[CostEvent]) -> None:
         pipe = self._client.pipeline(transaction=False)
         batch: list[CostEvent] = []
         for event in events:
@@ -176,7 +292,9 @@ class RedisLedger(SpentFromTotals):
     def events(self, since: float | None = None) -> list[CostEvent]:
         """Return the stored events, oldest first."""
         low = "-inf" if since is None else repr(since)
-        return self._events_between(low, "+inf")
+        return self._guard(
+            "read", lambda: self._events_between(low, "+inf"), lambda f: f.events(since)
+        )
 
     def _events_between(self, low: str, high: str) -> list[CostEvent]:
         ids: list[str] = self._client.zrangebyscore(f"{self._prefix}:ts", low, high)  # type: ignore[assignment]
@@ -195,9 +313,25 @@ class RedisLedger(SpentFromTotals):
         tag: str | None = None,
     ) -> LedgerTotals:
         """Return the sums over the events that match the filters, from the day counters."""
+        return self._guard(
+            "read",
+            lambda: self._totals(since, route, model, tag),
+            lambda f: f.totals(since, route, model, tag),
+        )
+
+    def _totals(
+        self,
+        since: float | None,
+        route: Route | None,
+        model: str | None,
+        tag: str | None,
+    ) -> LedgerTotals:
         if model is not None and tag is not None:
+            low = "-inf" if since is None else repr(since)
             return summarize(
-                e for e in self.events(since) if event_matches(e, since, route, model, tag)
+                e
+                for e in self._events_between(low, "+inf")
+                if event_matches(e, since, route, model, tag)
             )
         days: Sequence[str] = sorted(self._client.smembers(f"{self._prefix}:days"))  # type: ignore[arg-type]
         partial: LedgerTotals = LedgerTotals()
@@ -240,5 +374,7 @@ class RedisLedger(SpentFromTotals):
             self._client.delete(*keys[start : start + _CHUNK])
 
     def close(self) -> None:
-        """Close the client's connections."""
+        """Close the client's connections (and the fallback ledger)."""
         self._client.close()
+        if self._fallback is not None:
+            self._fallback.close()
