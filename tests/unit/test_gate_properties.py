@@ -2,86 +2,15 @@
 
 from __future__ import annotations
 
-import string
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from stdnum import iban, luhn
+from stdnum import luhn
 
 from hybridchain import Sensitivity, SensitivityGate
+from tests.invariant.leak_values import cards, emails, ibans, obfuscate, obfuscations, templates
 
 GATE = SensitivityGate()
 
-local_part = st.text(string.ascii_lowercase + string.digits, min_size=1, max_size=12)
-domain = st.text(string.ascii_lowercase, min_size=2, max_size=10)
-tld = st.sampled_from(["com", "org", "net", "io", "de", "co.uk"])
-
-
-@st.composite
-def emails(draw: st.DrawFn) -> str:
-    return f"{draw(local_part)}.{draw(local_part)}@{draw(domain)}.{draw(tld)}"
-
-
-@st.composite
-def cards(draw: st.DrawFn) -> str:
-    prefix = draw(st.sampled_from(["4", "51", "55", "2221", "34", "37", "6011"]))
-    length = 15 if prefix in ("34", "37") else 16
-    body = prefix + "".join(
-        draw(
-            st.lists(
-                st.sampled_from(string.digits),
-                min_size=length - len(prefix) - 1,
-                max_size=length - len(prefix) - 1,
-            )
-        )
-    )
-    number = body + luhn.calc_check_digit(body)
-    sep = draw(st.sampled_from(["", " ", "-"]))
-    return sep.join(number[i : i + 4] for i in range(0, len(number), 4))
-
-
-@st.composite
-def ibans(draw: st.DrawFn) -> str:
-    country, bban = draw(
-        st.sampled_from(
-            [
-                ("DE", "37040044" + "0532013000"),
-                ("GB", "WEST12345698765432"),
-                ("FR", "20041010050500013M02606"),
-                ("NL", "ABNA0417164300"),
-            ]
-        )
-    )
-    digits = list(bban)
-    # Vary the account digits, then compute the real check digits.
-    positions = [i for i, c in enumerate(digits) if c.isdigit()][-4:]
-    for i in positions:
-        digits[i] = draw(st.sampled_from(string.digits))
-    bban = "".join(digits)
-    check = iban.calc_check_digits(f"{country}00{bban}")
-    return f"{country}{check}{bban}"
-
-
-def obfuscate(value: str, how: str) -> str:
-    if how == "fullwidth":
-        return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in value)
-    if how == "zero_width":
-        return "\u200b".join(value[i : i + 3] for i in range(0, len(value), 3))
-    if how == "spelled" and "@" in value:
-        local, _, host = value.partition("@")
-        return f"{local} [at] {host.replace('.', ' [dot] ')}"
-    return value
-
-
-obfuscations = st.sampled_from(["plain", "fullwidth", "zero_width", "spelled"])
-templates = st.sampled_from(
-    [
-        "Please update the record: {v}. Thanks!",
-        "{v}",
-        "Customer wrote from {v} yesterday about the invoice.",
-        "details below\n\n{v}\n\n-- sent from my phone",
-    ]
-)
 values = st.one_of(
     emails().map(lambda v: ("EMAIL_ADDRESS", v)),
     cards().map(lambda v: ("CREDIT_CARD", v)),
