@@ -1,7 +1,8 @@
 """Whether an exception means "the model is unavailable", so another target may answer.
 
 Framework-free: exceptions of optional clients (httpx, openai, anthropic, requests,
-aiohttp, LiteLLM) are recognised by the names of their classes, so none is imported.
+aiohttp, LiteLLM, LangChain's ``ModelError`` family) are recognised by the names of their
+classes, so none is imported.
 
 The classifier only decides *whether* a fallback is tried. It never decides *where* a
 request may go: a request the policy keeps local never reaches the cloud, however its
@@ -45,6 +46,11 @@ _TRANSPORT: frozenset[tuple[str, str]] = frozenset(
         ("urllib3", "ProtocolError"),
         ("urllib3", "NewConnectionError"),
         ("aiohttp", "ClientConnectionError"),
+        # LangChain's provider-neutral model errors (langchain-core >= 1.7).
+        ("langchain_core", "ModelConnectionError"),
+        ("langchain_core", "ModelTimeoutError"),
+        ("langchain_core", "ModelAPIError"),
+        ("langchain_core", "ModelRateLimitError"),
     }
 )
 _MAX_CAUSES = 5

@@ -5,6 +5,12 @@ from __future__ import annotations
 import httpx
 import openai
 import pytest
+from langchain_core.exceptions import (
+    ModelAPIError,
+    ModelConnectionError,
+    ModelInvalidRequestError,
+    ModelTimeoutError,
+)
 
 from hybridchain.core.availability import is_unavailable, unavailable_reason
 from hybridchain.core.confidence import LocalModelUnavailableError
@@ -43,6 +49,9 @@ def _raised_from(cause: BaseException) -> BaseException:
         httpx.HTTPStatusError(
             "bad gateway", request=_REQUEST, response=httpx.Response(502, request=_REQUEST)
         ),
+        ModelConnectionError("unreachable"),
+        ModelTimeoutError("slow"),
+        ModelAPIError("server failure"),
         ConnectionRefusedError(),
         ConnectionResetError(),
         TimeoutError(),
@@ -63,6 +72,7 @@ def test_transport_errors_timeouts_5xx_and_429_mean_unavailable(error: BaseExcep
         httpx.HTTPStatusError(
             "not found", request=_REQUEST, response=httpx.Response(404, request=_REQUEST)
         ),
+        ModelInvalidRequestError("bad request"),
         ValueError("bad input"),
         KeyError("x"),
         LocalModelUnavailableError(Sensitivity.CONFIDENTIAL, ["ConnectError"]),
