@@ -25,6 +25,7 @@ from langchain_core.messages import (
     AIMessage,
     AIMessageChunk,
     BaseMessage,
+    BaseMessageChunk,
     HumanMessage,
     convert_to_messages,
 )
@@ -34,6 +35,7 @@ from langchain_core.runnables.base import coerce_to_runnable
 from langchain_core.runnables.config import patch_config
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
+from hybridchain.core.availability import FALLBACK_EVENT, FALLBACK_KEY, mark_exhausted
 from hybridchain.core.confidence import (
     Assessment,
     Cascade,
@@ -98,6 +100,15 @@ class _Event:
 
 
 @dataclass
+class _Notice:
+    """Dispatch the custom event ``name`` (a fallback notice)."""
+
+    name: str
+    data: dict[str, Any]
+    config: RunnableConfig
+
+
+@dataclass
 class _Emit:
     value: Any
 
@@ -109,7 +120,7 @@ class _Result:
     chunks: list[Any] = field(default_factory=list)
 
 
-_Op = _Call | _Stream | _Event | _Emit
+_Op = _Call | _Stream | _Event | _Notice | _Emit
 _Driver = Generator[_Op, Any, Any]
 
 
@@ -126,6 +137,8 @@ def _run_sync(driver: _Driver) -> Iterator[Any]:
             yield op.value
         elif isinstance(op, _Event):
             dispatch_custom_event(EVENT_NAME, op.decision.to_dict(), config=op.config)
+        elif isinstance(op, _Notice):
+            dispatch_custom_event(op.name, op.data, config=op.config)
         elif isinstance(op, _Call):
             try:
                 if op.batch:
@@ -161,6 +174,8 @@ async def _run_async(driver: _Driver) -> AsyncIterator[Any]:
             yield op.value
         elif isinstance(op, _Event):
             await adispatch_custom_event(EVENT_NAME, op.decision.to_dict(), config=op.config)
+        elif isinstance(op, _Notice):
+            await adispatch_custom_event(op.name, op.data, config=op.config)
         elif isinstance(op, _Call):
             try:
                 if op.batch:
@@ -567,7 +582,10 @@ class ConfidenceEscalator(RoutingRunnable):
                 else:
                     result = yield _Call(runnable, input, child, kwargs)
                 if result.error is not None:
-                    raise result.error
+                    yield from self._final_failed(
+                        cascade, tier, result, answers, assessments, config, stream
+                    )
+                    return
                 if not stream:
                     yield _Emit(result.value)
                 return
@@ -580,6 +598,9 @@ class ConfidenceEscalator(RoutingRunnable):
                 result = yield _Call(runnable, input, child, kwargs)
                 output = result.value
             error = result.error
+            if error is not None and through and result.chunks and not cascade.cloud_ok:
+                if not cascade.cloud[tier] and self._unavailable(error) is not None:
+                    raise cascade.unavailable(error) from None
             if error is not None and (
                 isinstance(error, SensitiveDataError) or (through and result.chunks)
             ):
@@ -611,6 +632,52 @@ class ConfidenceEscalator(RoutingRunnable):
             if step.low_confidence and answer and isinstance(answer[-1], AIMessageChunk):
                 yield _Emit(_mark(AIMessageChunk(content=""), chosen))
             return
+
+    def _final_failed(
+        self,
+        cascade: Cascade,
+        tier: int,
+        result: _Result,
+        answers: dict[int, Any],
+        assessments: dict[int, Assessment],
+        config: RunnableConfig,
+        stream: bool,
+    ) -> _Driver:
+        """The last tier failed: answer with an earlier tier's answer if it was unavailable."""
+        error = result.error
+        assert error is not None
+        reason = self._unavailable(error) if self.fallback else None
+        if reason is None:
+            raise error
+        step = cascade.after(tier, None, error)
+        yield _Event(step.decision, config)
+        if step.action != "fallback":
+            if len(cascade.failed) > 1:
+                mark_exhausted(error)  # every tier was tried: outer components re-raise it
+            raise step.error or error
+        assert step.answer_tier is not None
+        answer, chosen = answers[step.answer_tier], assessments[step.answer_tier]
+        discarded = len(result.chunks) if stream else 0
+        notice = {
+            "component": "escalator",
+            "from": "cloud" if cascade.cloud[tier] else "local",
+            "to": "cloud" if cascade.cloud[step.answer_tier] else "local",
+            "error": type(error).__name__,
+            "reason": reason,
+            "chunks_discarded": discarded,
+        }
+        logger.warning("escalator: tier %d unavailable (%s): earlier answer returned", tier, reason)
+        yield _Notice(FALLBACK_EVENT, notice, config)
+        if not stream:
+            yield _Emit(_mark(answer, chosen))
+            return
+        for i, chunk in enumerate(answer):
+            if i == 0 and discarded and isinstance(chunk, BaseMessageChunk):
+                metadata = {**chunk.response_metadata, FALLBACK_KEY: dict(notice)}
+                chunk = chunk.model_copy(update={"response_metadata": metadata})
+            yield _Emit(chunk)
+        if answer and isinstance(answer[-1], AIMessageChunk):
+            yield _Emit(_mark(AIMessageChunk(content=""), chosen))
 
     # -- entry points (the public ones are RoutingRunnable's) ---------------------------
 

@@ -322,6 +322,17 @@ class RoutingRunnable(RunnableSerializable[Any, Any]):
 
     # -- the fallback decision, shared by every entry point ----------------------------
 
+    def _unavailable(self, error: BaseException) -> str | None:
+        """Return why ``error`` means its target is unavailable.
+
+        ``None``: it does not, or a fallback was already tried for it.
+        """
+        if was_exhausted(error):
+            return None
+        if self.fallback_on is not None:
+            return type(error).__name__ if self.fallback_on(error) else None
+        return unavailable_reason(error)
+
     def _recover(self, plan: RoutePlan, error: Exception, emitted: int) -> RoutePlan:
         """Return the plan to run after ``plan``'s target raised ``error``, or raise.
 
@@ -330,11 +341,8 @@ class RoutingRunnable(RunnableSerializable[Any, Any]):
             error: What it raised.
             emitted: How many chunks of its answer were already yielded.
         """
-        if self.fallback_on is not None:
-            reason = type(error).__name__ if self.fallback_on(error) else None
-        else:
-            reason = unavailable_reason(error)
-        if reason is None or was_exhausted(error):
+        reason = self._unavailable(error)
+        if reason is None:
             raise error
         target = plan.decision.target
         if plan.keep_local and target == "local":

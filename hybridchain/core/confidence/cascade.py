@@ -176,10 +176,24 @@ class Cascade:
             return Step("fallback", record, answer_tier=earlier, low_confidence=True)
         if self.restricted:
             why = f"tier raised {kind}: no local tier left and the policy keeps it from the cloud"
-            err = LocalModelUnavailableError(self.level, self._failed, self._failures)
+            err = self.unavailable()
             return Step("raise", self._record(tier, why, 0.0, {}, False), error=err)
         why = f"tier raised {kind}: no tier left"
         return Step("raise", self._record(tier, why, 0.0, {}, False))
+
+    @property
+    def failed(self) -> tuple[str, ...]:
+        """Exception types of the tiers that failed so far, in order."""
+        return tuple(self._failed)
+
+    def unavailable(self, error: BaseException | None = None) -> LocalModelUnavailableError:
+        """The error for a request kept off the cloud that no local tier answered."""
+        failed, failures = list(self._failed), list(self._failures)
+        if error is not None:
+            failed.append(type(error).__name__)
+            failures.append(error)
+        types = [f.entity_type for f in self.findings]
+        return LocalModelUnavailableError(self.level, failed, failures, entity_types=types)
 
     def _record(
         self,
