@@ -1,0 +1,161 @@
+"""The real ``litellm --config`` proxy on loopback, in front of the embedded local model
+and a recorder cloud, with hybridchain's guardrail from ``hybridchain.litellm.proxy``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hybridchain.local import LocalServer
+from hybridchain.local.process import free_port, stop_process_group
+from hybridchain.testing import RecorderServer
+
+pytest.importorskip("litellm.proxy.proxy_server")
+
+LITELLM = Path(__file__).resolve().parents[3] / ".venv" / "bin" / "litellm"
+STARTUP_TIMEOUT_S = 90.0
+POLICY = {"keywords": {"Project Falcon": "restricted"}}
+
+
+@dataclass
+class Proxy:
+    """A running proxy: where to reach it and the key to send."""
+
+    base_url: str
+    key: str
+    log: Path
+
+    def log_tail(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-4000:]
+
+
+def proxy_config(local: LocalServer, cloud: RecorderServer, mode: str) -> dict[str, object]:
+    """The example config's shape, pointed at the test servers."""
+    local_params = {"model": f"openai/{local.model}", "api_base": local.base_url, "api_key": "none"}
+    return {
+        "model_list": [
+            {
+                "model_name": "local-chat",
+                "litellm_params": {**local_params, "max_tokens": 6},
+                "model_info": {"hybridchain": "local"},
+            },
+            {
+                "model_name": "cloud-chat",
+                "litellm_params": {
+                    "model": "openai/gpt-4o",
+                    "api_base": cloud.base_url,
+                    "api_key": "sk-recorder",
+                },
+                "model_info": {"hybridchain": "cloud"},
+            },
+            {
+                # A local deployment that is down: its fallback goes to the cloud.
+                "model_name": "dead-local",
+                "litellm_params": {
+                    "model": "openai/dead",
+                    "api_base": f"http://127.0.0.1:{free_port()}/v1",
+                    "api_key": "none",
+                },
+                "model_info": {"hybridchain": "local"},
+            },
+        ],
+        "guardrails": [
+            {
+                "guardrail_name": "hybridchain",
+                "litellm_params": {
+                    "guardrail": "hybridchain.litellm.proxy.HybridGuardrail",
+                    "mode": ["pre_call", "post_call"],
+                    "default_on": True,
+                    "local_model": "local-chat",
+                },
+            }
+        ],
+        "router_settings": {
+            "num_retries": 1,
+            "retry_after": 0,
+            "fallbacks": [
+                {"cloud-chat": ["local-chat"]},
+                {"local-chat": ["cloud-chat"]},
+                {"dead-local": ["cloud-chat"]},
+            ],
+        },
+        "general_settings": {"master_key": "os.environ/LITELLM_MASTER_KEY"},
+        "hybridchain": {"gate": {"mode": mode}, "policy": POLICY},
+    }
+
+
+def _ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def cloud() -> Iterator[RecorderServer]:
+    """One recorder for every proxy (each proxy's config names its address)."""
+    with RecorderServer() as server:
+        yield server
+
+
+def _start_proxy(
+    tmp: Path, local: LocalServer, cloud: RecorderServer, mode: str
+) -> Iterator[Proxy]:
+    config = tmp / f"litellm-{mode}.yaml"
+    config.write_text(yaml.safe_dump(proxy_config(local, cloud, mode)), encoding="utf-8")
+    key = f"sk-{secrets.token_hex(16)}"
+    env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "LITELLM_MASTER_KEY": key}
+    env.pop("DATABASE_URL", None)
+    port = free_port()
+    log = tmp / f"litellm-{mode}.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(LITELLM), "--config", str(config), "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    proxy = Proxy(f"http://127.0.0.1:{port}", key, log)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while not _ready(f"{proxy.base_url}/health/liveliness"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the LiteLLM proxy did not start:\n{proxy.log_tail()}")
+            time.sleep(0.25)
+        yield proxy
+    finally:
+        stop_process_group(proc, grace=5.0)
+
+
+@pytest.fixture(scope="module")
+def route_proxy(
+    tmp_path_factory: pytest.TempPathFactory, local_server: LocalServer, cloud: RecorderServer
+) -> Iterator[Proxy]:
+    """The proxy with the guardrail in ``route`` mode."""
+    yield from _start_proxy(tmp_path_factory.mktemp("proxy"), local_server, cloud, "route")
+
+
+@pytest.fixture(scope="module")
+def pseudonymize_proxy(
+    tmp_path_factory: pytest.TempPathFactory, local_server: LocalServer, cloud: RecorderServer
+) -> Iterator[Proxy]:
+    """The proxy with the guardrail in ``pseudonymize`` mode."""
+    yield from _start_proxy(tmp_path_factory.mktemp("proxy"), local_server, cloud, "pseudonymize")
+
+
+@pytest.fixture(autouse=True)
+def _healthy_cloud(cloud: RecorderServer) -> Iterator[None]:
+    cloud.clear_faults()
+    yield
+    cloud.clear_faults()
