@@ -14,6 +14,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from langchain_core.callbacks import (
+    AsyncCallbackManager,
     AsyncCallbackManagerForLLMRun,
     BaseCallbackHandler,
     CallbackManager,
@@ -32,6 +33,7 @@ from langchain_core.runnables import (
 from langchain_core.runnables.config import ensure_config
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
+from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import BaseModel, Field, PrivateAttr
 
 from hybridchain.core.cost.budget import BudgetGuard
@@ -51,16 +53,44 @@ _TOOL_KWARGS = ("tool_choice", "strict", "parallel_tool_calls")
 
 
 class _RouteRecorder(BaseCallbackHandler):
-    """Remember the last decision made during one call (a router's comes after the gate's)."""
+    """Keep the custom events of one call; the last decision names the route.
+
+    The inner runs are not reported to the caller's handlers (one call is one chat-model
+    run, so usage is counted once); their events are passed on by :meth:`forward`.
+    """
 
     run_inline = True
 
     def __init__(self) -> None:
         self.route: str | None = None
+        self.events: list[tuple[str, Any]] = []
 
     def on_custom_event(self, name: str, data: Any, *, run_id: UUID, **kwargs: Any) -> None:
+        self.events.append((name, data))
         if name == EVENT_NAME and isinstance(data, dict):
             self.route = data.get("target")
+
+    def forward(self, run_manager: CallbackManagerForLLMRun | None) -> None:
+        """Dispatch the kept events to the caller's handlers, under the model's run."""
+        if run_manager is not None:
+            manager = CallbackManager(
+                handlers=run_manager.inheritable_handlers, parent_run_id=run_manager.run_id
+            )
+            for name, data in self._take():
+                manager.on_custom_event(name, data)
+
+    async def aforward(self, run_manager: AsyncCallbackManagerForLLMRun | None) -> None:
+        """Async twin of :meth:`forward`."""
+        if run_manager is not None:
+            manager = AsyncCallbackManager(
+                handlers=run_manager.inheritable_handlers, parent_run_id=run_manager.run_id
+            )
+            for name, data in self._take():
+                await manager.on_custom_event(name, data)
+
+    def _take(self) -> list[tuple[str, Any]]:
+        events, self.events = self.events, []
+        return events
 
 
 class HybridChatModel(BaseChatModel):
@@ -171,7 +201,7 @@ class HybridChatModel(BaseChatModel):
         strict: bool | None = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, dict[str, Any] | BaseModel]:
-        """Return a runnable whose output is ``schema``, through a forced tool call.
+        """Return a runnable whose output is ``schema``, through a tool call forced by name.
 
         Every ``method`` is carried out as a tool call, the one format both inner
         models share, so the answer parses the same whichever model gives it.
@@ -191,21 +221,24 @@ class HybridChatModel(BaseChatModel):
         """
         if kwargs:
             raise ValueError(f"unsupported arguments {sorted(kwargs)}")
+        tool = convert_to_openai_tool(schema)
+        name = tool["function"]["name"]
+        # Forced by name, as ChatOpenAI does: local servers that cannot choose a tool
+        # (llama.cpp's) still constrain the answer to a named function's schema.
         llm = self.bind_tools(
             [schema],
-            tool_choice="any",
+            tool_choice=name,
             strict=strict,
             ls_structured_output_format={
                 "kwargs": {"method": method, "strict": strict},
-                "schema": convert_to_openai_tool(schema),
+                "schema": tool,
             },
         )
         parser: Runnable[Any, Any]
-        if isinstance(schema, type) and issubclass(schema, BaseModel):
+        if isinstance(schema, type) and is_basemodel_subclass(schema):  # pydantic v2 or v1
             parser = PydanticToolsParser(tools=[schema], first_tool_only=True)
         else:
-            key = convert_to_openai_tool(schema)["function"]["name"]
-            parser = JsonOutputKeyToolsParser(key_name=key, first_tool_only=True)
+            parser = JsonOutputKeyToolsParser(key_name=name, first_tool_only=True)
         if not include_raw:
             return llm | parser
         parsed = RunnablePassthrough.assign(
@@ -241,24 +274,20 @@ class HybridChatModel(BaseChatModel):
         if stop is not None:
             kwargs["stop"] = stop
         recorder = _RouteRecorder()
-        # langchain-core 1.7 calls `_stream` without a run manager: read the caller's config
-        # from `stream()`'s own argument (kept by our override) or the enclosing run's
-        # context, so the level an outer gate recorded (and the tags) still count.
+        # The caller's metadata (the level an outer gate recorded) and tags still count.
+        # langchain-core 1.7 calls `_stream` without a run manager: read them from
+        # `stream()`'s own argument (kept by our override) or the enclosing run's context.
         outer = _STREAM_CONFIG.get() or ensure_config()
+        metadata, tags = outer.get("metadata") or {}, outer.get("tags") or []
+        if run_manager is not None:
+            metadata, tags = run_manager.inheritable_metadata, run_manager.inheritable_tags
+        # Only the recorder listens to the inner runs: the caller's handlers see this one
+        # chat-model run (a second one would count usage twice) and get the decisions.
         config: RunnableConfig = {
             "callbacks": [recorder],
-            "metadata": dict(outer.get("metadata") or {}),
-            "tags": list(outer.get("tags") or []),
+            "metadata": dict(metadata),
+            "tags": list(tags),
         }
-        if run_manager is not None:
-            # The gate's run nests under this model's run, as a chain run's child would.
-            child = CallbackManager(handlers=[], parent_run_id=run_manager.run_id)
-            child.set_handlers([*run_manager.inheritable_handlers, recorder])
-            config = {
-                "callbacks": child,
-                "metadata": dict(run_manager.inheritable_metadata),
-                "tags": list(run_manager.inheritable_tags),
-            }
         return gate, config, kwargs, recorder
 
     def stream(
@@ -300,7 +329,9 @@ class HybridChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         gate, config, kwargs, recorder = self._call(kwargs, stop, run_manager)
-        return _result(gate.invoke(messages, config, **kwargs), recorder.route)
+        message = gate.invoke(messages, config, **kwargs)
+        recorder.forward(run_manager)
+        return _result(message, recorder.route)
 
     async def _agenerate(
         self,
@@ -310,7 +341,9 @@ class HybridChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         gate, config, kwargs, recorder = self._call(kwargs, stop, run_manager)
-        return _result(await gate.ainvoke(messages, config, **kwargs), recorder.route)
+        message = await gate.ainvoke(messages, config, **kwargs)
+        await recorder.aforward(run_manager)
+        return _result(message, recorder.route)
 
     def _stream(
         self,
@@ -322,8 +355,10 @@ class HybridChatModel(BaseChatModel):
         gate, config, kwargs, recorder = self._call(kwargs, stop, run_manager)
         first = True
         for chunk in gate.stream(messages, config, **kwargs):
+            recorder.forward(run_manager)
             yield _chunk(chunk, recorder.route if first else None)
             first = False
+        recorder.forward(run_manager)
 
     async def _astream(
         self,
@@ -335,8 +370,10 @@ class HybridChatModel(BaseChatModel):
         gate, config, kwargs, recorder = self._call(kwargs, stop, run_manager)
         first = True
         async for chunk in gate.astream(messages, config, **kwargs):
+            await recorder.aforward(run_manager)
             yield _chunk(chunk, recorder.route if first else None)
             first = False
+        await recorder.aforward(run_manager)
 
 
 _STREAM_CONFIG: ContextVar[RunnableConfig | None] = ContextVar(
