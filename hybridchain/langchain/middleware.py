@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from langchain_core.messages import BaseMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.runnables.config import ensure_config, var_child_runnable_config
 
+from hybridchain.core.availability import FALLBACK_EVENT, FallbackOn
 from hybridchain.core.cost.budget import BudgetGuard
 from hybridchain.core.decision import EVENT_NAME, RouteDecision, RouteTarget
 from hybridchain.core.pseudonymize import Pseudonymizer
@@ -28,7 +30,7 @@ from hybridchain.langchain.cost_meter import CostMeter, _meter_var
 from hybridchain.langchain.gate import GateMode, SensitivityGate
 from hybridchain.langchain.messages import walk_lc_output
 from hybridchain.langchain.router import ComplexityRouter
-from hybridchain.langchain.routing import model_name
+from hybridchain.langchain.routing import model_name, recover
 
 try:
     from langchain.agents.middleware import (
@@ -56,6 +58,12 @@ class _Choice:
     request: ModelRequest[Any]
     pseudonymizer: Pseudonymizer | None = None
     error: Exception | None = None
+    keep_local: bool = False
+    """Whether the policy keeps this call off the cloud (see :func:`recover`)."""
+    fallback: Callable[[], _Choice | None] | None = None
+    """Builds the choice used when this one's model is unavailable."""
+    fallback_from: dict[str, Any] | None = None
+    """For a fallback choice: what failed."""
 
     def finish(self, response: ModelResponse[Any]) -> ModelResponse[Any]:
         """Put the real values back in the response (content, tool-call args, structure)."""
@@ -118,6 +126,8 @@ class HybridRoutingMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
         router: ComplexityRouter | None = None,
         budget: BudgetGuard | None = None,
         mode: GateMode | None = None,
+        fallback: bool = True,
+        fallback_on: FallbackOn | None = None,
     ) -> None:
         """Configure the routing.
 
@@ -129,6 +139,11 @@ class HybridRoutingMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
             budget: Cloud budgets; when one with ``action="route_local"`` is spent,
                 calls go local (default: the gate's budget).
             mode: ``route``, ``pseudonymize`` or ``block`` (default: the gate's mode).
+            fallback: Whether a call whose model is unavailable goes to the other model
+                (as :class:`~hybridchain.SensitivityGate` does; a call kept local raises
+                :class:`~hybridchain.LocalModelUnavailableError` instead).
+            fallback_on: Which exceptions mean unavailable (default:
+                :func:`~hybridchain.is_unavailable`).
         """
         super().__init__()
         base = gate if gate is not None else SensitivityGate()
@@ -140,6 +155,10 @@ class HybridRoutingMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
         """Complexity router consulted for calls the policy lets out."""
         self.budget = budget if budget is not None else base.budget
         """Cloud budgets consulted before a call goes to the cloud."""
+        self.fallback = fallback
+        """Whether a call whose model is unavailable goes to the other model."""
+        self.fallback_on = fallback_on
+        """Which exceptions mean unavailable (``None``: ``is_unavailable``)."""
         # The gate's own decision function, aimed at our two models; the budget is
         # checked once, below, after the router has had its say.
         self.gate = base.model_copy(
@@ -180,26 +199,43 @@ class HybridRoutingMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
             reasons.append(f"complexity {score:.3f} → {tier}")
             if tier not in self.router.cloud_tiers:
                 target = "local"
-        if (
-            target == "cloud"
-            and self.budget is not None
-            and not self.budget.allows_cloud(model_name(self.cloud), config.get("tags") or ())
-        ):
+        cloud_allowed = gate_decision.target == "cloud"
+        tags = config.get("tags") or ()
+
+        def budget_allows() -> bool:
+            return self.budget is None or self.budget.allows_cloud(model_name(self.cloud), tags)
+
+        if target == "cloud" and not budget_allows():
             reasons.append("cloud budget exhausted: routed local")
             target = "local"
+
+        def local_choice(**kw: Any) -> _Choice:
+            # The local model may see everything: it gets the original request.
+            local_extra = {k: v for k, v in extra.items() if k != "placeholders"}
+            record = dataclasses.replace(decision("local", score), extra=local_extra)
+            return _Choice(record, level, request.override(model=self.local), **kw)
+
+        def cloud_choice(**kw: Any) -> _Choice:
+            if plan.pseudonymizer is None:
+                cloud_request = request.override(model=self.cloud)
+            else:
+                masked: list[Any] = plan.input  # the same messages, placeholders for values
+                system = request.system_message
+                cloud_request = request.override(
+                    model=self.cloud,
+                    system_message=masked[0] if system is not None else None,
+                    messages=masked[1:] if system is not None else masked,
+                )
+            record = decision("cloud", score)
+            return _Choice(record, plan.level, cloud_request, plan.pseudonymizer, **kw)
+
+        def cloud_fallback() -> _Choice | None:
+            # Only a call the gate let out, and only within budget (checked now).
+            return cloud_choice() if cloud_allowed and budget_allows() else None
+
         if target == "local":
-            extra.pop("placeholders", None)
-            return _Choice(decision("local", score), level, request.override(model=self.local))
-        if plan.pseudonymizer is None:
-            return _Choice(decision("cloud", score), plan.level, request.override(model=self.cloud))
-        masked: list[Any] = plan.input  # the same messages, placeholders in place of values
-        system = request.system_message
-        masked_request = request.override(
-            model=self.cloud,
-            system_message=masked[0] if system is not None else None,
-            messages=masked[1:] if system is not None else masked,
-        )
-        return _Choice(decision("cloud", score), plan.level, masked_request, plan.pseudonymizer)
+            return local_choice(keep_local=not cloud_allowed, fallback=cloud_fallback)
+        return cloud_choice(fallback=lambda: local_choice(keep_local=not cloud_allowed))
 
     # -- entry points ------------------------------------------------------------------
 
@@ -207,13 +243,18 @@ class HybridRoutingMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
         """Send the call to the chosen model; restore its answer in pseudonymize mode."""
         config = ensure_config()
         choice = self._decide(request, config)
-        data = choice.decision.to_dict()
-        _write(data)
-        _dispatch(data, config)
-        if choice.error is not None:
-            raise choice.error
-        with _decided(config, choice):
-            return choice.finish(handler(choice.request))
+        while True:
+            for name, data in _events(choice):
+                _write(data)
+                if config.get("callbacks") is not None:
+                    dispatch_custom_event(name, data, config=config)
+            if choice.error is not None:
+                raise choice.error
+            try:
+                with _decided(config, choice):
+                    return choice.finish(handler(choice.request))
+            except Exception as exc:
+                choice = self._recover(choice, exc)
 
     async def awrap_model_call(
         self, request: ModelRequest[Any], handler: _AsyncHandler
@@ -221,14 +262,21 @@ class HybridRoutingMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
         """Async twin of :meth:`wrap_model_call`."""
         config = ensure_config()
         choice = self._decide(request, config)
-        data = choice.decision.to_dict()
-        _write(data)
-        if config.get("callbacks") is not None:
-            await adispatch_custom_event(EVENT_NAME, data, config=config)
-        if choice.error is not None:
-            raise choice.error
-        with _decided(config, choice):
-            return choice.finish(await handler(choice.request))
+        while True:
+            for name, data in _events(choice):
+                _write(data)
+                if config.get("callbacks") is not None:
+                    await adispatch_custom_event(name, data, config=config)
+            if choice.error is not None:
+                raise choice.error
+            try:
+                with _decided(config, choice):
+                    return choice.finish(await handler(choice.request))
+            except Exception as exc:
+                choice = self._recover(choice, exc)
+
+    def _recover(self, choice: _Choice, error: Exception) -> _Choice:
+        return recover(choice, error, None, fallback=self.fallback, fallback_on=self.fallback_on)
 
 
 class CostMeterMiddleware(AgentMiddleware[AgentState[Any], Any, Any]):
@@ -307,6 +355,9 @@ def _write(data: dict[str, Any]) -> None:
     writer(data)
 
 
-def _dispatch(data: dict[str, Any], config: RunnableConfig) -> None:
-    if config.get("callbacks") is not None:
-        dispatch_custom_event(EVENT_NAME, data, config=config)
+def _events(choice: _Choice) -> list[tuple[str, dict[str, Any]]]:
+    """The custom events announcing a choice: a fallback notice first, when it is one."""
+    decision = (EVENT_NAME, choice.decision.to_dict())
+    if choice.fallback_from is None:
+        return [decision]
+    return [(FALLBACK_EVENT, dict(choice.fallback_from)), decision]

@@ -13,7 +13,7 @@ import dataclasses
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from langchain_core.callbacks import (
     AsyncCallbackManagerForChainRun,
@@ -42,7 +42,7 @@ from hybridchain.langchain.config import with_decision
 from hybridchain.langchain.messages import walk_lc_output
 from hybridchain.langchain.restore import ChunkRestorer
 
-__all__ = ["RoutePlan", "RoutingRunnable", "model_name"]
+__all__ = ["Recoverable", "RoutePlan", "RoutingRunnable", "model_name", "recover", "unavailable"]
 
 logger = logging.getLogger("hybridchain.routing")
 
@@ -323,70 +323,118 @@ class RoutingRunnable(RunnableSerializable[Any, Any]):
     # -- the fallback decision, shared by every entry point ----------------------------
 
     def _unavailable(self, error: BaseException) -> str | None:
-        """Return why ``error`` means its target is unavailable.
-
-        ``None``: it does not, or a fallback was already tried for it.
-        """
-        if was_exhausted(error):
-            return None
-        if self.fallback_on is not None:
-            return type(error).__name__ if self.fallback_on(error) else None
-        return unavailable_reason(error)
+        return unavailable(error, self.fallback_on)
 
     def _recover(self, plan: RoutePlan, error: Exception, emitted: int) -> RoutePlan:
-        """Return the plan to run after ``plan``'s target raised ``error``, or raise.
+        return recover(plan, error, emitted, fallback=self.fallback, fallback_on=self.fallback_on)
 
-        Args:
-            plan: The plan whose target failed.
-            error: What it raised.
-            emitted: How many chunks of its answer were already yielded.
-        """
-        reason = self._unavailable(error)
-        if reason is None:
-            raise error
-        target = plan.decision.target
-        if plan.keep_local and target == "local":
-            types = tuple(dict.fromkeys(f.entity_type for f in plan.decision.findings))
-            logger.warning(
-                "%s: local target unavailable (%s) for a %s request kept local: not sent "
-                "to the cloud",
-                plan.decision.component,
-                reason,
-                plan.level,
-            )
-            raise LocalModelUnavailableError(
-                plan.level, [type(error).__name__], [error], entity_types=types
-            ) from None
-        alternate = None
-        if self.fallback and plan.fallback is not None and plan.fallback_from is None:
-            alternate = plan.fallback()
-        if alternate is None or alternate.runnable is None:
-            if plan.fallback_from is not None:
-                mark_exhausted(error)
-            raise error
-        failed = {
-            "component": plan.decision.component,
-            "from": target,
-            "to": alternate.decision.target,
-            "error": type(error).__name__,
-            "reason": reason,
-            "chunks_discarded": emitted,
-        }
+
+class Recoverable(Protocol):
+    """What :func:`recover` reads of a plan (:class:`RoutePlan`, the middleware's choice)."""
+
+    @property
+    def decision(self) -> RouteDecision:
+        """The decision record."""
+
+    @property
+    def level(self) -> Sensitivity:
+        """The level of what the target is sent."""
+
+    @property
+    def keep_local(self) -> bool:
+        """Whether the policy keeps the request off the cloud."""
+
+    @property
+    def fallback_from(self) -> dict[str, Any] | None:
+        """For a fallback plan: what failed."""
+
+    @property
+    def fallback(self) -> Callable[[], Any] | None:
+        """Builds the plan to run instead (``None`` from it: no fallback)."""
+
+
+_P = TypeVar("_P", bound=Recoverable)
+
+
+def unavailable(error: BaseException, fallback_on: FallbackOn | None = None) -> str | None:
+    """Return why ``error`` means its target is unavailable.
+
+    ``None``: it does not (by ``fallback_on``, else :func:`~hybridchain.is_unavailable`),
+    or a fallback was already tried for it.
+    """
+    if was_exhausted(error):
+        return None
+    if fallback_on is not None:
+        return type(error).__name__ if fallback_on(error) else None
+    return unavailable_reason(error)
+
+
+def recover(
+    plan: _P,
+    error: Exception,
+    emitted: int | None,
+    *,
+    fallback: bool = True,
+    fallback_on: FallbackOn | None = None,
+) -> _P:
+    """Return the plan to run after ``plan``'s target raised ``error``, or raise.
+
+    The one fallback decision (see :class:`RoutingRunnable`): errors that are not
+    unavailability are re-raised; a request kept local raises
+    :class:`~hybridchain.core.confidence.LocalModelUnavailableError`; otherwise the
+    plan's fallback runs once, recorded in its decision (``extra["fallback"]``) and
+    ``fallback_from``.
+
+    Args:
+        plan: The plan whose target failed.
+        error: What it raised.
+        emitted: How many chunks of its answer were already yielded (``None``: unknown,
+            as in the agent middleware, whose chunks stream through callbacks).
+        fallback: Whether a fallback may run at all.
+        fallback_on: Which exceptions mean unavailable (``None``: ``is_unavailable``).
+    """
+    reason = unavailable(error, fallback_on)
+    if reason is None:
+        raise error
+    target = plan.decision.target
+    if plan.keep_local and target == "local":
+        types = tuple(dict.fromkeys(f.entity_type for f in plan.decision.findings))
         logger.warning(
-            "%s: %s target unavailable (%s): fell back to %s",
-            failed["component"],
-            target,
+            "%s: local target unavailable (%s) for a %s request kept local: not sent to the cloud",
+            plan.decision.component,
             reason,
-            failed["to"],
+            plan.level,
         )
-        decision = alternate.decision
-        why = f"{target} target unavailable ({reason}): fell back to {decision.target}"
-        decision = dataclasses.replace(
-            decision,
-            reasons=(*decision.reasons, why),
-            extra={**decision.extra, "fallback": failed},
-        )
-        return dataclasses.replace(alternate, decision=decision, fallback_from=failed)
+        raise LocalModelUnavailableError(
+            plan.level, [type(error).__name__], [error], entity_types=types
+        ) from None
+    build = plan.fallback if fallback and plan.fallback_from is None else None
+    alternate: _P | None = None if build is None else build()
+    if alternate is None:
+        if plan.fallback_from is not None:
+            mark_exhausted(error)  # both targets were tried: outer components re-raise it
+        raise error
+    failed = {
+        "component": plan.decision.component,
+        "from": target,
+        "to": alternate.decision.target,
+        "error": type(error).__name__,
+        "reason": reason,
+        "chunks_discarded": emitted,
+    }
+    logger.warning(
+        "%s: %s target unavailable (%s): fell back to %s",
+        failed["component"],
+        target,
+        reason,
+        failed["to"],
+    )
+    decision = alternate.decision
+    why = f"{target} target unavailable ({reason}): fell back to {decision.target}"
+    decision = dataclasses.replace(
+        decision, reasons=(*decision.reasons, why), extra={**decision.extra, "fallback": failed}
+    )
+    return dataclasses.replace(alternate, decision=decision, fallback_from=failed)  # type: ignore[type-var]
 
 
 def model_name(runnable: Runnable[Any, Any]) -> str | None:
