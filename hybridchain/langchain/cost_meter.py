@@ -30,6 +30,7 @@ from hybridchain.core.cost.memory import MemoryLedger
 from hybridchain.core.cost.pricing import CloudPrices, UnpricedModelWarning
 from hybridchain.core.cost.report import CostReport
 from hybridchain.core.decision import DECISIONS_KEY
+from hybridchain.langchain.chat_model import ROUTE_KEY
 
 __all__ = ["CostMeter", "cost_meter"]
 
@@ -239,7 +240,7 @@ class CostMeter(BaseCallbackHandler):
                 0,
             )
             estimated = True
-        route = self._route(call, model)
+        route = _answered_by(message) or self._route(call, model)
         cost = self._price(route, model, call.model, tokens, latency)
         return CostEvent(
             event_id=str(run_id),
@@ -306,6 +307,14 @@ def _first_message(response: LLMResult) -> AIMessage | None:
     if isinstance(generation, ChatGeneration) and isinstance(generation.message, AIMessage):
         return generation.message
     return None
+
+
+def _answered_by(message: BaseMessage | None) -> Route | None:
+    """The route a ``HybridChatModel`` put on its answer (its inner runs are not reported)."""
+    route = None if message is None else message.response_metadata.get(ROUTE_KEY)
+    if route == "local":
+        return "local"
+    return "cloud" if route == "cloud" else None
 
 
 _meter_var: ContextVar[CostMeter | None] = ContextVar("hybridchain_cost_meter", default=None)

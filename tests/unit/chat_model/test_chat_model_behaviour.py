@@ -13,9 +13,11 @@ from langchain_core.runnables import RunnableConfig, RunnableLambda
 from pydantic import BaseModel
 from pydantic.v1 import BaseModel as BaseModelV1
 
+from hybridchain.core.cost.local import LocalCostModel
 from hybridchain.core.decision import SENSITIVITY_KEY
 from hybridchain.errors import SensitiveDataError
 from hybridchain.langchain.chat_model import ROUTE_KEY, HybridChatModel
+from hybridchain.langchain.cost_meter import CostMeter
 from hybridchain.langchain.router import ComplexityRouter
 
 SECRET = "My email is ann@example.com, reply to it."
@@ -197,6 +199,20 @@ async def test_one_chat_model_run_per_call_and_the_decisions_reach_the_caller(
     assert len(runs.starts) == 2
     assert all(parent is None for _, parent in runs.starts)
     assert [e["target"] for e in runs.events] == ["cloud", "local"]
+
+
+def test_cost_meter_counts_each_call_once_by_who_answered(local: ToolEchoChatModel) -> None:
+    cloud = ToolEchoChatModel(label="cloud", model_name="gpt-4o")  # a priced cloud model
+    gpu = LocalCostModel(hardware_price_usd=1000, tokens_per_second=50)
+    meter = CostMeter(local_cost=gpu)
+    model = HybridChatModel(local=local, cloud=cloud)
+    model.invoke(SECRET, {"callbacks": [meter]})
+    model.batch([PUBLIC], {"callbacks": [meter]})
+    events = meter.ledger.events()
+    assert [(e.route, e.model) for e in events] == [
+        ("local", "local-echo"),
+        ("cloud", "gpt-4o"),
+    ]
 
 
 def test_level_recorded_by_an_outer_gate_counts(
