@@ -24,7 +24,16 @@ from hybridchain.core.decision import EVENT_NAME
 from hybridchain.testing import RecorderServer
 from tests.invariant.leak_values import Secret, dumped, leaked, strings_in
 
-__all__ = ["ENTRY_POINTS", "Tap", "Watch", "call", "cloud_model", "tapped", "text_of"]
+__all__ = [
+    "ENTRY_POINTS",
+    "Tap",
+    "Targets",
+    "Watch",
+    "call",
+    "cloud_model",
+    "tapped",
+    "text_of",
+]
 
 ENTRY_POINTS = ("invoke", "ainvoke", "batch", "abatch", "stream", "astream", "astream_events")
 """Every way a Runnable can be called."""
@@ -34,6 +43,13 @@ def cloud_model(recorder: RecorderServer, **kwargs: Any) -> ChatOpenAI:
     """A real OpenAI client aimed at the loopback recorder (no retries unless asked)."""
     kwargs.setdefault("max_retries", 0)
     return ChatOpenAI(base_url=recorder.base_url, api_key="sk-x", model="gpt-4o-mini", **kwargs)
+
+
+class Targets(dict[Any, Runnable[Any, Any]]):
+    """Runnables under test by name, shown by their names only (in failure reports)."""
+
+    def __repr__(self) -> str:
+        return f"Targets({sorted(map(str, self))})"
 
 
 class Tap(logging.Handler):
@@ -192,7 +208,7 @@ def call(
 
             seen = loop.run_until_complete(events())
             watch.stream_events = [e for e in seen if e["event"] == "on_custom_event"]
-            ends = [e for e in seen if e["event"] == "on_chain_end" and not e["parent_ids"]]
+            ends = [e for e in seen if e["event"].endswith("_end") and not e["parent_ids"]]
             return ends[-1]["data"]["output"] if ends else None
     except Exception as exc:
         watch.error = exc

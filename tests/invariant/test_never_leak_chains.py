@@ -16,13 +16,20 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from langchain_core.runnables import Runnable
 
 from hybridchain import ConfidenceEscalator, SensitivityGate
 from hybridchain.core.config import load_config
 from hybridchain.langchain.from_config import hybrid_chain
 from hybridchain.testing import EchoChatModel, RecorderServer
-from tests.invariant.leak_harness import ENTRY_POINTS, Watch, call, cloud_model, tapped, text_of
+from tests.invariant.leak_harness import (
+    ENTRY_POINTS,
+    Targets,
+    Watch,
+    call,
+    cloud_model,
+    tapped,
+    text_of,
+)
 from tests.invariant.leak_values import PLACES, Secret, conversation, public_prompts, secrets
 
 PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*_\d+>")
@@ -31,7 +38,7 @@ PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*_\d+>")
 SECRETS = secrets(seed=11)
 
 
-def _chains(mode: str, recorder: RecorderServer) -> dict[str, Runnable[Any, Any]]:
+def _chains(mode: str, recorder: RecorderServer) -> Targets:
     local = EchoChatModel(label="local")
     cloud = cloud_model(recorder)
     # Router threshold 1: every request is "simple" and goes to the escalator; escalator
@@ -40,10 +47,12 @@ def _chains(mode: str, recorder: RecorderServer) -> dict[str, Runnable[Any, Any]
         f"hybridchain: {{gate: {{mode: {mode}}}, router: {{threshold: 1.0}}, "
         "escalator: {threshold: 1.0}}"
     )
-    chains: dict[str, Runnable[Any, Any]] = {
-        "gate": SensitivityGate(local=local, cloud=cloud, mode=mode),
-        "gate|router|escalator": hybrid_chain(config, local=local, cloud=cloud),
-    }
+    chains = Targets(
+        {
+            "gate": SensitivityGate(local=local, cloud=cloud, mode=mode),
+            "gate|router|escalator": hybrid_chain(config, local=local, cloud=cloud),
+        }
+    )
     if mode == "route":
         escalator = ConfidenceEscalator(local=local, cloud=cloud, threshold=1.0)
         chains["escalator"] = escalator
@@ -52,12 +61,12 @@ def _chains(mode: str, recorder: RecorderServer) -> dict[str, Runnable[Any, Any]
 
 
 @pytest.fixture(scope="module")
-def route_chains(recorder: RecorderServer) -> dict[str, Runnable[Any, Any]]:
+def route_chains(recorder: RecorderServer) -> Targets:
     return _chains("route", recorder)
 
 
 @pytest.fixture(scope="module")
-def pseudonymize_chains(recorder: RecorderServer) -> dict[str, Runnable[Any, Any]]:
+def pseudonymize_chains(recorder: RecorderServer) -> Targets:
     return _chains("pseudonymize", recorder)
 
 
@@ -80,7 +89,7 @@ def _last_text(messages: list[Any]) -> str:
     companion=public_prompts,
 )
 def test_route_mode_sends_no_sensitive_request(
-    route_chains: dict[str, Runnable[Any, Any]],
+    route_chains: Targets,
     watch: Watch,
     loop: asyncio.AbstractEventLoop,
     secret: Secret,
@@ -112,7 +121,7 @@ def test_route_mode_sends_no_sensitive_request(
     chain=st.sampled_from(["gate", "gate|router|escalator"]),
 )
 def test_pseudonymize_mode_sends_only_placeholders(
-    pseudonymize_chains: dict[str, Runnable[Any, Any]],
+    pseudonymize_chains: Targets,
     watch: Watch,
     loop: asyncio.AbstractEventLoop,
     secret: Secret,
