@@ -1,6 +1,7 @@
-"""Stand-ins for tests and demos: an echo chat model and a loopback cloud recorder."""
+"""Stand-ins for tests and demos: echo and faulty chat models, a loopback cloud recorder."""
 
 from hybridchain.testing.echo import EchoChatModel
+from hybridchain.testing.faults import FaultyChatModel
 from hybridchain.testing.recorder import RecorderServer
 
-__all__ = ["EchoChatModel", "RecorderServer"]
+__all__ = ["EchoChatModel", "FaultyChatModel", "RecorderServer"]

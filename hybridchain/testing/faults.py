@@ -1,19 +1,54 @@
-"""A stand-in chat model that fails like an unreachable or overloaded server."""
+"""Faults to inject in process: a chat model that fails, a dead port, a killed server.
+
+Together with :class:`~hybridchain.testing.RecorderServer`'s ``fail_with``,
+``fail_mid_stream``, ``delay`` and ``stop`` (the cloud), and ``RedisLedger(fallback=...)``
+with :func:`~hybridchain.testing.redis_server.redis_server` (the ledger), these are the
+faults the tests and the reliability benchmark drive.
+"""
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import Field, PrivateAttr
 
+from hybridchain.local.process import free_port
 from hybridchain.testing.echo import EchoChatModel
 
-__all__ = ["FaultyChatModel"]
+if TYPE_CHECKING:
+    from hybridchain.local.server import LocalServer
+
+__all__ = ["FaultyChatModel", "kill_server", "unreachable_base_url"]
+
+
+def unreachable_base_url() -> str:
+    """Return an OpenAI-style ``/v1`` URL on a loopback port nobody listens on.
+
+    >>> unreachable_base_url().startswith("http://127.0.0.1:")
+    True
+    """
+    return f"http://127.0.0.1:{free_port()}/v1"
+
+
+def kill_server(server: LocalServer) -> None:
+    """SIGKILL a running :class:`~hybridchain.local.LocalServer`'s process group, as a crash.
+
+    Requests in flight (a stream, say) break off; ``server.stop()`` reaps it afterwards.
+
+    Raises:
+        RuntimeError: If the server is not running.
+    """
+    pid = server.pid
+    if pid is None or not server.running:
+        raise RuntimeError("the local server is not running")
+    os.killpg(pid, signal.SIGKILL)
 
 
 class FaultyChatModel(EchoChatModel):

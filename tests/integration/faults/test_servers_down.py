@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
 from collections.abc import Iterator
 from typing import Any
 from uuid import UUID
@@ -19,8 +17,8 @@ from hybridchain import ComplexityRouter, HybridChatModel, SensitivityGate
 from hybridchain.core.availability import FALLBACK_EVENT, FALLBACK_KEY
 from hybridchain.core.confidence import LocalModelUnavailableError
 from hybridchain.local import LocalServer, openai_compatible
-from hybridchain.local.process import free_port
 from hybridchain.testing import RecorderServer
+from hybridchain.testing.faults import kill_server, unreachable_base_url
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +49,7 @@ def _simple_first(local: Any, cloud: Any) -> ComplexityRouter:
 @pytest.fixture
 def closed_local() -> ChatOpenAI:
     """A local model whose port nobody listens on."""
-    return openai_compatible(f"http://127.0.0.1:{free_port()}/v1", "gemma", max_tokens=4)
+    return openai_compatible(unreachable_base_url(), "gemma", max_tokens=4)
 
 
 @pytest.fixture
@@ -121,12 +119,10 @@ def test_a_stopped_local_server_sends_public_requests_to_the_cloud(
 
 def _kill_after_first_chunk(server: LocalServer, stream: Iterator[Any]) -> list[Any]:
     chunks: list[Any] = []
-    pid = server.pid
-    assert pid is not None
     for chunk in stream:
         chunks.append(chunk)
-        if len(chunks) == 1 and server.running:
-            os.killpg(pid, signal.SIGKILL)  # the whole process group, as a crash would
+        if len(chunks) == 1:
+            kill_server(server)  # SIGKILL to its process group, as a crash would
     return chunks
 
 
