@@ -1,4 +1,6 @@
-"""LiteLLM integration: a policy-aware Router strategy, a fallback guard and a cost logger.
+"""LiteLLM integration: Router strategy, fallback guard, cost logger and proxy guardrail.
+
+The proxy guardrail (:mod:`hybridchain.litellm.proxy`) is wired in the proxy's ``config.yaml``.
 
 Importing this package does not import LiteLLM; the classes import it when first used
 and raise :class:`~hybridchain.errors.MissingExtraError` when it is missing
@@ -15,11 +17,13 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from hybridchain.litellm.judge import DECISION_METADATA_KEY, RequestJudge
+from hybridchain.litellm.proxy_plan import ProxyPlan, ProxyPlanner
 from hybridchain.litellm.tags import TAG_KEY, TAG_PREFIX, DeploymentRoute, deployment_route
 
 if TYPE_CHECKING:
     from hybridchain.litellm.cost_logger import HybridCostLogger, cost_event
-    from hybridchain.litellm.guard import HybridFallbackGuard, call_route
+    from hybridchain.litellm.guard import HybridFallbackGuard, UncheckedCloudCallError, call_route
+    from hybridchain.litellm.proxy import HybridGuardrail
     from hybridchain.litellm.strategy import HybridRoutingStrategy
 
 __all__ = [
@@ -29,8 +33,12 @@ __all__ = [
     "DeploymentRoute",
     "HybridCostLogger",
     "HybridFallbackGuard",
+    "HybridGuardrail",
     "HybridRoutingStrategy",
+    "ProxyPlan",
+    "ProxyPlanner",
     "RequestJudge",
+    "UncheckedCloudCallError",
     "call_route",
     "cost_event",
     "deployment_route",
@@ -41,6 +49,8 @@ _LAZY = {
     "cost_event": "hybridchain.litellm.cost_logger",
     "HybridFallbackGuard": "hybridchain.litellm.guard",
     "call_route": "hybridchain.litellm.guard",
+    "UncheckedCloudCallError": "hybridchain.litellm.guard",
+    "HybridGuardrail": "hybridchain.litellm.proxy",
     "HybridRoutingStrategy": "hybridchain.litellm.strategy",
 }
 

@@ -8,7 +8,7 @@ after a failure. :class:`HybridFallbackGuard` re-checks every such pick::
 
     litellm.callbacks.append(HybridFallbackGuard())
 
-It acts at two LiteLLM hooks:
+It acts at three LiteLLM hooks:
 
 * ``async_filter_deployments`` (router, before a deployment is picked by LiteLLM's
   built-in strategies): drops cloud deployments from the candidates of a request the
@@ -20,9 +20,13 @@ It acts at two LiteLLM hooks:
   deployment is cloud (see :mod:`hybridchain.litellm.tags`) and the level may not go
   there.
 
-LiteLLM's synchronous ``completion`` path has no deployment-level hook that sees the
-messages; on it, rely on :class:`~hybridchain.litellm.strategy.HybridRoutingStrategy`,
-which LiteLLM's fallbacks also go through.
+* ``pre_call_check`` (LiteLLM's synchronous ``Router`` path: ``completion``,
+  ``embedding``, …, retries and fallbacks included): that path has no hook that sees
+  the messages, so a cloud deployment passes only when
+  :class:`~hybridchain.litellm.strategy.HybridRoutingStrategy` judged the request and
+  picked it; otherwise :class:`UncheckedCloudCallError` (fail closed). Use the strategy
+  with synchronous calls. (LiteLLM skips this check when a call names a deployment id
+  instead of a model group; the strategy still judges those.)
 """
 
 from __future__ import annotations
@@ -33,8 +37,9 @@ from typing import Any
 
 from hybridchain.core.detect.base import Detector
 from hybridchain.core.policy import SensitivityPolicy
-from hybridchain.errors import SensitiveDataError
+from hybridchain.errors import HybridchainError, SensitiveDataError
 from hybridchain.litellm._deps import require_litellm
+from hybridchain.litellm.approval import take_approval
 from hybridchain.litellm.judge import RequestJudge
 from hybridchain.litellm.tags import DeploymentRoute, deployment_route
 
@@ -42,7 +47,7 @@ require_litellm("HybridFallbackGuard")
 
 from litellm.integrations.custom_logger import CustomLogger  # noqa: E402
 
-__all__ = ["HybridFallbackGuard", "call_route"]
+__all__ = ["HybridFallbackGuard", "UncheckedCloudCallError", "call_route"]
 
 
 def call_route(kwargs: Mapping[str, Any]) -> DeploymentRoute:
@@ -73,6 +78,10 @@ def call_route(kwargs: Mapping[str, Any]) -> DeploymentRoute:
             if deployment_route({"litellm_params": {"tags": list(tag_list)}}) == "local":
                 return "local"
     return "cloud"
+
+
+class UncheckedCloudCallError(HybridchainError):
+    """A synchronous LiteLLM call would reach a cloud deployment that nobody checked."""
 
 
 class HybridFallbackGuard(CustomLogger):
@@ -123,6 +132,24 @@ class HybridFallbackGuard(CustomLogger):
             self.blocked += 1
             raise SensitiveDataError(report.level, report.findings)
         return local
+
+    def pre_call_check(self, deployment: dict[str, Any]) -> dict[str, Any] | None:
+        """Refuse a synchronous cloud call that ``HybridRoutingStrategy`` did not approve.
+
+        LiteLLM's synchronous ``Router`` path calls this with the chosen deployment only
+        (no messages), so a cloud deployment passes only when the strategy judged this
+        request and picked it (see :mod:`hybridchain.litellm.approval`).
+
+        Raises:
+            UncheckedCloudCallError: A cloud deployment nobody judged the request for.
+        """
+        if deployment_route(deployment) == "local" or take_approval(deployment):
+            return None
+        self.blocked += 1
+        raise UncheckedCloudCallError(
+            "synchronous call to a cloud deployment refused: the request was not judged by "
+            "HybridRoutingStrategy (install it on the Router, or call it asynchronously)"
+        )
 
     async def async_pre_call_deployment_hook(
         self, kwargs: dict[str, Any], call_type: Any

@@ -39,6 +39,7 @@ from hybridchain.core.decision import RouteDecision
 from hybridchain.core.detect.base import Detector
 from hybridchain.core.policy import SensitivityPolicy
 from hybridchain.litellm._deps import require_litellm
+from hybridchain.litellm.approval import approve_cloud
 from hybridchain.litellm.judge import DECISION_METADATA_KEY, RequestJudge
 from hybridchain.litellm.tags import DeploymentRoute, deployment_route
 
@@ -123,10 +124,16 @@ class HybridRoutingStrategy(CustomRoutingStrategyBase):
             SensitiveDataError: The policy keeps the request local and the group has no
                 local deployment.
         """
+        approve_cloud(None)
         if specific_deployment:
-            return self._specific(model, messages, input, request_kwargs)
-        healthy, everything = self.router._get_healthy_deployments(model, None)
-        return self._choose(model, messages, input, request_kwargs, healthy, everything)
+            chosen = self._specific(model, messages, input, request_kwargs)
+        else:
+            healthy, everything = self.router._get_healthy_deployments(model, None)
+            chosen = self._choose(model, messages, input, request_kwargs, healthy, everything)
+        # The sync path has no hook that sees the messages: the guard's pre_call_check
+        # lets a cloud call through only when it is the deployment judged here.
+        approve_cloud(chosen if deployment_route(chosen) == "cloud" else None)
+        return chosen
 
     def _choose(
         self,

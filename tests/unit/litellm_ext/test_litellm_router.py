@@ -22,6 +22,7 @@ from hybridchain.litellm import (  # noqa: E402
     HybridCostLogger,
     HybridFallbackGuard,
     HybridRoutingStrategy,
+    UncheckedCloudCallError,
     call_route,
     deployment_route,
 )
@@ -106,7 +107,7 @@ def answer(response: Any) -> str:
 
 
 def router_with(*deployments: dict[str, Any], **kwargs: Any) -> Any:
-    return litellm.Router(model_list=list(deployments), num_retries=0, **kwargs)
+    return litellm.Router(model_list=list(deployments), **{"num_retries": 0, **kwargs})
 
 
 def test_deployment_tags() -> None:
@@ -242,6 +243,68 @@ async def test_guard_stops_litellm_fallback_to_cloud() -> None:
     assert recorder.succeeded == ["cloud"]  # the recorder works: only the public call
 
 
+def test_sync_guard_alone_refuses_every_unjudged_cloud_call() -> None:
+    """LiteLLM's sync path has no hook with messages: without the strategy, fail closed."""
+    router = router_with(
+        cloud("public"),
+        local("private", mock="litellm.InternalServerError"),
+        fallbacks=[{"private": ["public"]}],
+    )
+    guard = HybridFallbackGuard()
+    recorder = Recorder()
+    litellm.callbacks.extend([guard, recorder])
+    secret = [{"role": "user", "content": f"My SSN is {SSN}"}]
+    with pytest.raises(UncheckedCloudCallError) as info:
+        router.completion(model="public", messages=secret)
+    assert SSN not in str(info.value)
+    with pytest.raises(Exception) as fallback:  # the local group fails, its fallback is cloud
+        router.completion(model="private", messages=secret)
+    assert guard.blocked == 2
+    assert SSN not in str(fallback.value)
+    assert "cloud" not in recorder.succeeded
+    # Public data is refused too on this path: nothing judged it.
+    with pytest.raises(UncheckedCloudCallError):
+        router.completion(model="public", messages=[{"role": "user", "content": "hi"}])
+    assert guard.blocked == 3
+
+
+def test_sync_guard_lets_through_what_the_strategy_judged() -> None:
+    router = router_with(
+        local(),
+        cloud(),
+        local("private", mock="litellm.InternalServerError"),
+        cloud("public"),
+        fallbacks=[{"private": ["public"]}],
+    )
+    HybridRoutingStrategy(router, scorer=FixedScorer())
+    guard = HybridFallbackGuard()
+    recorder = Recorder()
+    litellm.callbacks.extend([guard, recorder])
+    hard = [{"role": "user", "content": "HARD"}]
+    assert answer(router.completion(model="chat", messages=hard)) == CLOUD_ANSWER
+    secret = [{"role": "user", "content": f"HARD, SSN {SSN}"}]
+    assert answer(router.completion(model="chat", messages=secret)) == LOCAL_ANSWER
+    with pytest.raises(Exception) as info:  # the local group fails; its cloud fallback is refused
+        router.completion(model="private", messages=secret)
+    assert SSN not in str(info.value)
+    assert answer(router.completion(model="private", messages=hard)) == CLOUD_ANSWER
+    _wait_for(lambda: len(recorder.succeeded) >= 3)  # sync success logging runs in a thread
+    assert sorted(recorder.succeeded) == ["cloud", "cloud", "local"]
+    assert guard.blocked == 0  # the strategy refused the fallback before the guard saw it
+
+
+def test_sync_retries_of_a_failing_local_deployment_never_go_to_the_cloud() -> None:
+    router = router_with(local(mock="litellm.InternalServerError"), cloud(), num_retries=2)
+    HybridRoutingStrategy(router, scorer=FixedScorer())
+    guard = HybridFallbackGuard()
+    recorder = Recorder()
+    litellm.callbacks.extend([guard, recorder])
+    secret = [{"role": "system", "content": f"SSN {SSN}"}, {"role": "user", "content": "HARD"}]
+    with pytest.raises(litellm.InternalServerError):
+        router.completion(model="chat", messages=secret)
+    assert recorder.succeeded == []
+
+
 async def test_strategy_refuses_fallback_to_cloud_group() -> None:
     router = router_with(
         local("private", mock="litellm.InternalServerError"),
@@ -349,6 +412,12 @@ async def _drain(until: Callable[[], bool] = _never, timeout_s: float = 5.0) -> 
         rounds += 1
         if until() or (rounds >= 5 and until is _never):
             return
+
+
+def _wait_for(until: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not until() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def _now() -> float:
