@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from langchain_core.messages import BaseMessage, convert_to_openai_messages
@@ -184,7 +184,7 @@ class ComplexityRouter(RoutingRunnable):
         cloud_ok = self.policy.allows("cloud", level)
         if not cloud_ok:
             reasons.append(f"{level} may not reach the cloud")
-        tier = self._pick(wanted, targets, cloud_ok, reasons)
+        tier = self._pick(wanted, targets, cloud_ok, reasons, config.get("tags") or ())
         if tier is None:
             decision = RouteDecision("router", "blocked", tuple(reasons), level, complexity=score)
             return RoutePlan(decision, level, error=SensitiveDataError(level))
@@ -241,11 +241,12 @@ class ComplexityRouter(RoutingRunnable):
         targets: Mapping[Tier, Runnable[Any, Any]],
         cloud_ok: bool,
         reasons: list[str],
+        tags: Sequence[str] = (),
     ) -> Tier | None:
         """The tier that answers: ``wanted`` if allowed and present, else the nearest allowed."""
         budget_ok = True
         if cloud_ok and wanted in self.cloud_tiers and wanted in targets and self.budget:
-            budget_ok = self.budget.allows_cloud(model_name(targets[wanted]))
+            budget_ok = self.budget.allows_cloud(model_name(targets[wanted]), tags)
             if not budget_ok:
                 reasons.append("cloud budget exhausted")
         allowed = [

@@ -17,7 +17,7 @@ from hybridchain import ComplexityRouter, HybridChatModel, SensitivityGate
 from hybridchain.core.availability import FALLBACK_EVENT, FALLBACK_KEY
 from hybridchain.core.confidence import LocalModelUnavailableError
 from hybridchain.local import LocalServer, openai_compatible
-from hybridchain.testing import RecorderServer
+from hybridchain.testing import EchoChatModel, RecorderServer
 from hybridchain.testing.faults import kill_server, unreachable_base_url
 
 pytestmark = pytest.mark.integration
@@ -176,3 +176,37 @@ def test_cloud_down_is_answered_by_the_local_model(local_server: LocalServer, fa
     assert (fallback["from"], fallback["to"]) == ("cloud", "local")
     answer = chunks[fallback["chunks_discarded"] :]
     assert answer and not "".join(str(c.content) for c in answer).startswith("cloud:")
+
+
+@pytest.mark.parametrize("fault", ["429", "timeout"])
+def test_cloud_throttled_or_slow_is_answered_locally(recorder: RecorderServer, fault: str) -> None:
+    local = EchoChatModel(label="local")
+    if fault == "429":
+        recorder.fail_with(429)
+        cloud = _cloud(recorder)
+    else:
+        recorder.delay(5.0)
+        cloud = ChatOpenAI(
+            base_url=recorder.base_url,
+            api_key=SecretStr("x"),
+            model="gpt-4o",
+            max_retries=0,
+            timeout=0.3,
+        )
+    events = _Events()
+    out = SensitivityGate(local=local, cloud=cloud).invoke(PUBLIC, {"callbacks": [events]})
+    assert out.content == f"local: {PUBLIC}"
+    assert events.fallbacks[0]["from"] == "cloud"
+    assert len(recorder.requests) == 1
+
+
+def test_client_retries_run_before_any_fallback(recorder: RecorderServer) -> None:
+    recorder.fail_with(503, times=1)
+    cloud = ChatOpenAI(
+        base_url=recorder.base_url, api_key=SecretStr("x"), model="gpt-4o", max_retries=1
+    )
+    local = EchoChatModel(label="local")
+    events = _Events()
+    out = SensitivityGate(local=local, cloud=cloud).invoke(PUBLIC, {"callbacks": [events]})
+    assert out.content == f"cloud: {PUBLIC}"
+    assert len(recorder.requests) == 2 and events.fallbacks == [] and local.requests == []

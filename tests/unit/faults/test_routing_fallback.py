@@ -11,7 +11,7 @@ import pytest
 from conftest import STREAMS, Outcome, connect_error, drive
 from langchain_core.runnables import Runnable
 
-from hybridchain import BudgetExceededError, ComplexityRouter, SensitivityGate
+from hybridchain import BudgetExceededError, BudgetScope, ComplexityRouter, SensitivityGate
 from hybridchain.core.availability import FALLBACK_EVENT, FALLBACK_KEY
 from hybridchain.core.confidence import LocalModelUnavailableError
 from hybridchain.core.cost import Budget, BudgetGuard, CostEvent, MemoryLedger
@@ -268,3 +268,18 @@ def test_a_recovered_local_model_is_used_again() -> None:
     router = _cheap_router(local, cloud)
     assert router.invoke(PUBLIC).content == f"cloud: {PUBLIC}"
     assert router.invoke(PUBLIC).content == f"local: {PUBLIC}"
+
+
+def test_router_applies_tag_scoped_budgets_to_its_first_choice_and_its_fallback() -> None:
+    ledger = MemoryLedger()
+    ledger.record(CostEvent("spent", 1.7e9, "echo", "cloud", cost_usd=5.0, tags=("team-a",)))
+    scope = BudgetScope(kind="tag", value="team-a")
+    guard = BudgetGuard([Budget(limit_usd=1.0, scope=scope)], ledger, clock=lambda: 1.7e9 + 1)
+    local = FaultyChatModel(label="local", error=connect_error())
+    cloud = EchoChatModel(label="cloud")
+    router = ComplexityRouter(local=local, cloud=cloud, threshold=0.0, budget=guard)
+    # Complex, but team-a's budget is spent: local, which is down; no fallback to the cloud.
+    with pytest.raises(httpx.ConnectError):
+        router.invoke(PUBLIC, {"tags": ["team-a"]})
+    assert cloud.requests == []
+    assert router.invoke(PUBLIC, {"tags": ["team-b"]}).content == f"cloud: {PUBLIC}"
