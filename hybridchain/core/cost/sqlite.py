@@ -91,6 +91,12 @@ class SQLiteLedger(SpentFromTotals):
     counts once. With ``background=True`` :meth:`record` only queues the event and a writer
     thread stores queued events in batches; :meth:`flush` waits for it, and reads flush first.
 
+    A process killed mid-write loses no committed event (a transaction is all or nothing,
+    and WAL commits survive the process), and recording events again counts none twice.
+    Events still queued for the background writer, or a commit in flight, are not committed
+    yet; with ``synchronous = NORMAL`` a power loss (not a process crash) may undo the last
+    commits.
+
     Args:
         path: The database file (created with its schema when missing).
         background: Queue :meth:`record` calls for a background batch writer.
