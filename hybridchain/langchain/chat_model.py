@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextvars import ContextVar, Token
 from operator import itemgetter
 from typing import Any, Literal
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from langchain_core.callbacks import (
     AsyncCallbackManager,
@@ -72,21 +72,33 @@ class _RouteRecorder(BaseCallbackHandler):
 
     def forward(self, run_manager: CallbackManagerForLLMRun | None) -> None:
         """Dispatch the kept events to the caller's handlers, under the model's run."""
+        manager: CallbackManager | None = None
         if run_manager is not None:
             manager = CallbackManager(
                 handlers=run_manager.inheritable_handlers, parent_run_id=run_manager.run_id
             )
+        elif (streamed := _STREAM_CONFIG.get()) is not None:
+            manager = CallbackManager.configure(streamed.get("callbacks"))
+            manager.parent_run_id = streamed.get("run_id")
+        if manager is not None:
             for name, data in self._take():
-                manager.on_custom_event(name, data)
+                # As dispatch_custom_event does: the event belongs to the model's run.
+                manager.on_custom_event(name, data, run_id=manager.parent_run_id)
 
     async def aforward(self, run_manager: AsyncCallbackManagerForLLMRun | None) -> None:
         """Async twin of :meth:`forward`."""
+        manager: AsyncCallbackManager | None = None
         if run_manager is not None:
             manager = AsyncCallbackManager(
                 handlers=run_manager.inheritable_handlers, parent_run_id=run_manager.run_id
             )
+        elif (streamed := _STREAM_CONFIG.get()) is not None:
+            manager = AsyncCallbackManager.configure(streamed.get("callbacks"))
+            manager.parent_run_id = streamed.get("run_id")
+        if manager is not None:
             for name, data in self._take():
-                await manager.on_custom_event(name, data)
+                # As dispatch_custom_event does: the event belongs to the model's run.
+                await manager.on_custom_event(name, data, run_id=manager.parent_run_id)
 
     def _take(self) -> list[tuple[str, Any]]:
         events, self.events = self.events, []
@@ -299,7 +311,8 @@ class HybridChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[AIMessageChunk]:
         """Stream the chosen model's chunks; ``config`` (its recorded level too) is honoured."""
-        token = _STREAM_CONFIG.set(ensure_config(config))
+        config = _with_run_id(config)
+        token = _STREAM_CONFIG.set(config)
         try:
             yield from super().stream(input, config, stop=stop, **kwargs)
         finally:
@@ -314,7 +327,8 @@ class HybridChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> AsyncIterator[AIMessageChunk]:
         """Async twin of :meth:`stream`."""
-        token = _STREAM_CONFIG.set(ensure_config(config))
+        config = _with_run_id(config)
+        token = _STREAM_CONFIG.set(config)
         try:
             async for chunk in super().astream(input, config, stop=stop, **kwargs):
                 yield chunk
@@ -380,6 +394,17 @@ _STREAM_CONFIG: ContextVar[RunnableConfig | None] = ContextVar(
     "hybridchain_stream_config", default=None
 )
 """The config passed to ``stream()``/``astream()``, which ``_stream`` does not receive."""
+
+
+def _with_run_id(config: RunnableConfig | None) -> RunnableConfig:
+    """A copy of ``config`` that names the model's run (to nest streamed decisions under).
+
+    langchain-core gives ``_stream`` no run manager, so the run id is chosen here.
+    """
+    config = ensure_config(config)
+    if config.get("run_id") is None:
+        config["run_id"] = uuid4()
+    return config
 
 
 def _reset(token: Token[RunnableConfig | None]) -> None:

@@ -171,6 +171,7 @@ class _Runs(BaseCallbackHandler):
     def __init__(self) -> None:
         self.starts: list[tuple[UUID, UUID | None]] = []
         self.events: list[Any] = []
+        self.event_runs: list[UUID] = []
 
     def on_chat_model_start(
         self,
@@ -183,8 +184,9 @@ class _Runs(BaseCallbackHandler):
     ) -> None:
         self.starts.append((run_id, parent_run_id))
 
-    def on_custom_event(self, name: str, data: Any, **kwargs: Any) -> None:
+    def on_custom_event(self, name: str, data: Any, *, run_id: UUID, **kwargs: Any) -> None:
         self.events.append(data)
+        self.event_runs.append(run_id)
 
 
 async def test_one_chat_model_run_per_call_and_the_decisions_reach_the_caller(
@@ -199,6 +201,29 @@ async def test_one_chat_model_run_per_call_and_the_decisions_reach_the_caller(
     assert len(runs.starts) == 2
     assert all(parent is None for _, parent in runs.starts)
     assert [e["target"] for e in runs.events] == ["cloud", "local"]
+    assert runs.event_runs == [run for run, _ in runs.starts]
+
+
+async def test_streamed_calls_send_their_decisions_to_the_caller_too(
+    local: ToolEchoChatModel, cloud: ToolEchoChatModel
+) -> None:
+    runs = _Runs()
+    model = HybridChatModel(local=local, cloud=cloud)
+    list(model.stream(SECRET, {"callbacks": [runs]}))
+    [c async for c in model.astream(PUBLIC, {"callbacks": [runs]})]
+    assert [e["target"] for e in runs.events] == ["local", "cloud"]
+    assert runs.event_runs == [run for run, _ in runs.starts]
+
+
+async def test_stream_events_show_the_decision_under_the_model_run(
+    local: ToolEchoChatModel, cloud: ToolEchoChatModel
+) -> None:
+    model = HybridChatModel(local=local, cloud=cloud)
+    events = [e async for e in model.astream_events(SECRET, version="v2")]
+    (start,) = [e for e in events if e["event"] == "on_chat_model_start"]
+    (decision,) = [e for e in events if e["event"] == "on_custom_event"]
+    assert decision["name"] == "hybridchain_decision" and decision["data"]["target"] == "local"
+    assert decision["run_id"] == start["run_id"]
 
 
 def test_cost_meter_counts_each_call_once_by_who_answered(local: ToolEchoChatModel) -> None:
