@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -58,6 +59,87 @@ def collect_pieces(
     return pieces
 
 
+_REPEATS = "repeats"
+"""Name reported as failed when a request holds too many values to look for them all."""
+_REPEAT_BUDGET = 50_000_000
+"""Most ``distinct values × characters`` searched for repeats (a few tens of ms)."""
+_MIN_REPEAT = 3
+"""Values shorter than this are not looked for elsewhere."""
+
+
+def _repeats(pieces: Sequence[TextPiece], findings: Sequence[Finding]) -> list[Finding] | None:
+    """Find, in every piece, the other occurrences of values found somewhere in the request.
+
+    A detector may need context to see a value (a name after ``Dear``, a number after
+    ``SSN``); once seen, the same value is sensitive wherever else the request holds it,
+    e.g. echoed alone in a tool-call argument. Occurrences are whole words (not inside a
+    longer word or number). Returns ``None`` when the search would be too large (the
+    caller fails closed).
+    """
+    by_place = {(p.message_index, p.path): p.text for p in pieces}
+    values: dict[str, Finding] = {}
+    covered: dict[tuple[int | None, str], list[tuple[int, int]]] = {}
+    for f in findings:
+        text = by_place.get((f.message_index, f.path))
+        if text is None:
+            continue
+        covered.setdefault((f.message_index, f.path), []).append((f.start, f.end))
+        value = text[f.start : f.end]
+        if len(value.strip()) >= _MIN_REPEAT:
+            values.setdefault(value, f)
+    if not values:
+        return []
+    if len(values) * sum(len(p.text) for p in pieces) > _REPEAT_BUDGET:
+        return None
+    out: list[Finding] = []
+    for piece in pieces:
+        overlaps = _Spans(covered.get((piece.message_index, piece.path), []))
+        for value, found in values.items():
+            start = piece.text.find(value)
+            while start != -1:
+                end = start + len(value)
+                if _whole(piece.text, start, end) and not overlaps.hit(start, end):
+                    out.append(
+                        Finding(
+                            found.entity_type,
+                            start,
+                            end,
+                            found.score,
+                            found.detector,
+                            found.level,
+                            piece.message_index,
+                            piece.path,
+                        )
+                    )
+                start = piece.text.find(value, end)
+    return out
+
+
+class _Spans:
+    """Spans already found in one piece, asked in O(log n) whether a span overlaps one."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [s for s, _ in ordered]
+        self._max_end: list[int] = []
+        for _, e in ordered:
+            self._max_end.append(max(e, self._max_end[-1]) if self._max_end else e)
+
+    def hit(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` overlaps a known span."""
+        before = bisect_left(self._starts, end)  # spans starting before ``end``
+        return before > 0 and self._max_end[before - 1] > start
+
+
+def _whole(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is not part of a longer word or number."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    edge_in = text[start].isalnum() and before.isalnum()
+    edge_out = text[end - 1].isalnum() and after.isalnum()
+    return not (edge_in or edge_out)
+
+
 class Scanner:
     """Apply a detector set and a policy to text, failing closed.
 
@@ -80,12 +162,22 @@ class Scanner:
 
     def scan_pieces(self, pieces: Iterable[TextPiece]) -> SensitivityReport:
         """Scan every piece and return the request's report."""
+        todo = list(pieces)
         findings: list[Finding] = []
         errors: list[str] = []
-        for piece in pieces:
+        for piece in todo:
             found, failed = self.scan_text(piece.text)
             findings.extend(f.at(piece.message_index, piece.path) for f in found)
             errors.extend(e for e in failed if e not in errors)
+        repeats = _repeats(todo, findings)
+        if repeats is None:
+            errors.append(_REPEATS)
+        elif repeats:
+            order = {(p.message_index, p.path): i for i, p in enumerate(todo)}
+            findings = sorted(
+                [*findings, *repeats],
+                key=lambda f: (order[f.message_index, f.path], f.start, f.end, f.entity_type),
+            )
         level = max((self.policy.level_of(f) for f in findings), default=Sensitivity.PUBLIC)
         if errors:
             level = max(level, self.policy.on_detector_error)

@@ -153,3 +153,25 @@ def test_report_is_values_free() -> None:
     emails = RegexRecognizer("EMAIL_ADDRESS", r"\b\w+@\w+\.\w+\b")
     report = scan([emails], "ann@acme.test")
     assert "ann" not in repr(report.to_dict())
+
+
+def test_a_value_found_once_is_found_wherever_the_request_repeats_it() -> None:
+    # The name needs its context ("Name:") to be found; echoed alone elsewhere (a tool-call
+    # argument, an earlier turn) it is the same value and is reported there too.
+    names = RegexRecognizer("PERSON", r"(?<=Name: )\w+ \w+")
+    pieces = [
+        TextPiece("Marion Brown wrote again", 0, "content"),
+        TextPiece("Name: Marion Brown", 1, "content"),
+        TextPiece("Marion Browning and Marion Brown", 2, "tool_calls[0].args.who"),
+    ]
+    report = Scanner([names], SensitivityPolicy()).scan_pieces(pieces)
+    found = [(f.message_index, f.start, f.end) for f in report.findings]
+    assert found == [(0, 0, 12), (1, 6, 18), (2, 20, 32)]
+
+
+def test_too_many_values_to_look_for_fails_closed() -> None:
+    words = RegexRecognizer("DENY_LIST", r"\bv\d+\b")
+    text = " ".join(f"v{i}" for i in range(20_000))
+    report = scan([words], text)
+    assert report.errors == ("repeats",)
+    assert report.level is Sensitivity.RESTRICTED
