@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from langchain_core.runnables import Runnable
+from langchain_openai import ChatOpenAI
 
 from hybridchain import Budget, BudgetGuard, LocalModelUnavailableError, SensitivityGate
 from hybridchain.core.config import load_config
@@ -152,6 +153,51 @@ def test_cloud_errors_and_retries_carry_only_placeholders(
         tries = retries + 1
         with_placeholders = [r for r in w.recorder.requests if PLACEHOLDER.search(str(r))]
         assert len(with_placeholders) >= tries
+    w.assert_clean(secret)
+
+
+@settings(max_examples=90)
+@given(
+    secret=SECRETS,
+    place=st.sampled_from(PLACES),
+    entry=st.sampled_from(ENTRY_POINTS),
+    fault=st.sampled_from(["timeout", "mid_stream", "down"]),
+    retries=st.integers(0, 1),
+    companion=public_prompts,
+)
+def test_cloud_timeouts_drops_and_outages_carry_only_placeholders(
+    recorder: RecorderServer,
+    watch: Watch,
+    loop: asyncio.AbstractEventLoop,
+    secret: Secret,
+    place: str,
+    entry: str,
+    fault: str,
+    retries: int,
+    companion: str,
+) -> None:
+    w = watch.fresh()
+    if fault == "timeout":
+        recorder.delay(0.5)
+        cloud = cloud_model(recorder, timeout=0.05, max_retries=retries)
+    elif fault == "mid_stream":
+        recorder.fail_mid_stream(after_chunks=1)
+        cloud = cloud_model(recorder, max_retries=retries)
+    else:  # nothing listens on the discard port
+        cloud = ChatOpenAI(base_url="http://127.0.0.1:9/v1", api_key="sk-x", max_retries=retries)
+    gate = SensitivityGate(local=EchoChatModel(label="local"), cloud=cloud, mode="pseudonymize")
+    try:
+        out = call(entry, gate, conversation(secret.text, place), w, loop, companion)
+    finally:
+        recorder.clear_faults()
+    assert w.error is None, repr(w.error)
+    answer = text_of(out)
+    # The local model answers instead (after a dropped stream's discarded first chunk),
+    # unless the fault did not apply (a non-streamed call to a server cutting streams).
+    assert "local: " in answer or (fault == "mid_stream" and answer.startswith("cloud: "))
+    if secret.hideable and fault == "timeout":
+        with_placeholders = [r for r in w.recorder.requests if PLACEHOLDER.search(str(r))]
+        assert len(with_placeholders) == retries + 1
     w.assert_clean(secret)
 
 
