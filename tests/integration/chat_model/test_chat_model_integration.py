@@ -86,6 +86,11 @@ class _Servers:
         )
         return {"local": local, "cloud": cloud}
 
+    @property
+    def model_override_value(self) -> str:
+        """A ``model`` call kwarg is passed on to the inner model that answers."""
+        return "gpt-4o-mini"
+
 
 class TestHybridChatModelLocal(_Servers, ChatModelIntegrationTests):
     """Every request answered by Gemma 3 270M on llama-cpp-python's server."""
