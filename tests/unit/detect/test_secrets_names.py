@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import base64
-import gc
 import hashlib
-import time
 import uuid
 from collections.abc import Callable
 
@@ -18,6 +16,7 @@ from hybridchain.core.detect.base import Detector
 from hybridchain.core.detect.person import PersonDetector
 from hybridchain.core.detect.secrets import SecretDetector
 from hybridchain.core.findings import Finding
+from tests.unit.fuzz.fuzz_timing import growth
 
 SECRET = SecretDetector()
 PERSON = PersonDetector()
@@ -840,21 +839,6 @@ ADVERSARIAL: list[Callable[[int], str]] = [
 ]
 
 
-def _seconds_per_call(detector: Detector, text: str) -> float:
-    """Best of three rounds, each repeating the call for at least 10 ms to damp timer noise."""
-    best = float("inf")
-    for _ in range(3):
-        calls, start = 0, time.perf_counter()
-        while True:
-            list(detector.detect(text))
-            calls += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= 0.01:
-                break
-        best = min(best, elapsed / calls)
-    return best
-
-
 @pytest.mark.parametrize("detector", [SECRET, PERSON, ADDRESS], ids=lambda d: d.name)
 @pytest.mark.parametrize("make", ADVERSARIAL, ids=[str(i) for i in range(len(ADVERSARIAL))])
 def test_adversarial_input_takes_linear_time(
@@ -862,10 +846,4 @@ def test_adversarial_input_takes_linear_time(
 ) -> None:
     # No absolute limit: a quadratic detector takes ~16x as long for 4x the input.
     n = 25_000
-    gc.disable()
-    try:
-        small = _seconds_per_call(detector, make(n))
-        large = _seconds_per_call(detector, make(4 * n))
-    finally:
-        gc.enable()
-    assert large / small < 16
+    assert growth(lambda t: list(detector.detect(t)), make(n), make(4 * n)) < 16
