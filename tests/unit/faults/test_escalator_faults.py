@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import openai
 import pytest
-from conftest import ENTRY_POINTS, STREAMS, connect_error, drive
+from fault_drive import ENTRY_POINTS, STREAMS, connect_error, drive
 
 from hybridchain import ConfidenceEscalator
 from hybridchain.core.availability import FALLBACK_EVENT, FALLBACK_KEY

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import openai
 import pytest
-from conftest import connect_error
+from fault_drive import connect_error
 from langchain.agents import create_agent
 from langchain_core.callbacks import BaseCallbackHandler
 

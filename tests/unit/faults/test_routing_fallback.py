@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import openai
 import pytest
-from conftest import STREAMS, Outcome, connect_error, drive
+from fault_drive import STREAMS, Outcome, connect_error, drive
 from langchain_core.runnables import Runnable
 
 from hybridchain import BudgetExceededError, BudgetScope, ComplexityRouter, SensitivityGate
