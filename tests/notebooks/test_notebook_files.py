@@ -81,6 +81,13 @@ def test_outputs_are_saved_and_small(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_shows_that_confidential_values_did_not_reach_the_cloud(name: str) -> None:
+    code = "\n".join(source(c) for c in code_cells(load(name)))
+    assert "RecorderServer()" in code
+    assert "not in recorder.sent_text()" in code or "not in sent" in code
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_no_volatile_metadata_and_servers_stopped_at_the_end(name: str) -> None:
     notebook = load(name)
     assert all("execution" not in c.get("metadata", {}) for c in notebook["cells"])
