@@ -75,7 +75,6 @@ from tests.invariant.leak_values import (  # noqa: E402
 )
 from tests.unit.fuzz.fuzz_values import fuzz_text, fuzz_unit  # noqa: E402
 
-_PLACEHOLDER = "<"
 _REQ = httpx.Request("POST", "http://10.0.0.1/v1/chat/completions")
 
 
@@ -112,14 +111,10 @@ def _fell_back_local(secret: Secret, w: Watch, out: Any) -> bool:
     return w.error is None and "local: " in answer_text(out)
 
 
-def _gate(mode: str, local: Any = None, **kw: Any) -> Callable[[RecorderServer], Any]:
-    def build(rec: RecorderServer) -> Any:
-        cloud = kw.pop("cloud", None) or cloud_model(rec, **kw.pop("client", {}))
-        return SensitivityGate(
-            local=local or EchoChatModel(label="local"), cloud=cloud, mode=mode, **kw
-        )
-
-    return lambda rec: build(rec)
+def _gate(mode: str) -> Callable[[RecorderServer], Any]:
+    return lambda rec: SensitivityGate(
+        local=EchoChatModel(label="local"), cloud=cloud_model(rec), mode=mode
+    )
 
 
 def _escalation(rec: RecorderServer) -> Any:
@@ -181,8 +176,8 @@ def _chat_model(mode: str) -> Callable[[RecorderServer], Any]:
 
 
 PATHS: dict[str, Path_] = {
-    "gate, route": Path_(lambda rec: _gate("route")(rec), _nothing_sent),
-    "gate, pseudonymize": Path_(lambda rec: _gate("pseudonymize")(rec), _placeholders),
+    "gate, route": Path_(_gate("route"), _nothing_sent),
+    "gate, pseudonymize": Path_(_gate("pseudonymize"), _placeholders),
     "escalation (gate|router|escalator)": Path_(_escalation, _placeholders),
     "local down": Path_(_local_down(0), _unavailable),
     "local killed mid-stream": Path_(

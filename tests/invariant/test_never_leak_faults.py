@@ -141,14 +141,10 @@ def test_cloud_errors_and_retries_carry_only_placeholders(
         out = call(entry, runnable, conversation(secret.text, place), w, loop, companion)
     finally:
         recorder.fail_with(200)
-    if chain == "gate":
-        # The cloud failed every try; the local model answered instead.
-        assert w.error is None, repr(w.error)
-        assert text_of(out).startswith("local: ")
-    elif w.error is not None:
-        # An escalation whose cloud tier fails raises the cloud's error (not a leak).
-        assert isinstance(w.error, openai.APIStatusError), repr(w.error)
-        assert w.error.status_code == status
+    # The cloud failed every try; the local model answered instead (for the escalator:
+    # the local answer it already had, marked low-confidence).
+    assert w.error is None, repr(w.error)
+    assert text_of(out).startswith("local: ")
     if secret.hideable:
         tries = retries + 1
         with_placeholders = [r for r in w.recorder.requests if PLACEHOLDER.search(str(r))]
