@@ -18,6 +18,7 @@ from hybridchain.core.policy import SensitivityPolicy
 from hybridchain.core.scan import Scanner, collect_pieces
 from hybridchain.errors import HybridchainError, SensitiveDataError
 from hybridchain.litellm.tags import DeploymentRoute
+from hybridchain.litellm.tool_args import decode_tool_arguments
 
 __all__ = ["COMPONENT", "DECISION_METADATA_KEY", "RequestJudge"]
 
@@ -63,8 +64,11 @@ class RequestJudge:
         self.budget_guard = budget_guard
 
     def scan(self, messages: Any = None, input: Any = None) -> SensitivityReport:
-        """Scan the chat messages and the embedding input of a request together."""
-        pieces = collect_pieces(messages) if messages else []
+        """Scan the chat messages and the embedding input of a request together.
+
+        Tool-call arguments are scanned as the JSON values they encode.
+        """
+        pieces = collect_pieces(decode_tool_arguments(messages)) if messages else []
         if input:
             pieces.extend(collect_pieces(input))
         return self.scanner.scan_pieces(pieces)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -133,6 +134,28 @@ def test_pseudonymize_masks_every_message_with_stable_placeholders() -> None:
     assert plan.pseudonymizer is not None
     assert plan.pseudonymizer.restore(plan.messages[1]["content"]) == messages[1]["content"]
     assert "pseudonymizer" not in repr(plan)
+
+
+def tool_call_chat(text: str) -> list[dict[str, Any]]:
+    arguments = json.dumps({"query": text})  # JSON-escaped: "a\\n4111..." in the raw string
+    call = {"id": "c1", "type": "function", "function": {"name": "find", "arguments": arguments}}
+    return [
+        {"role": "assistant", "content": "", "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "c1", "content": "no match"},
+        *user(HARD),
+    ]
+
+
+def test_values_inside_json_tool_arguments_are_found() -> None:
+    card = "373027079093888"
+    messages = tool_call_chat(f"details below\n\n{card}\n\n-- sent from my phone")
+    plan = planner().plan("cloud-chat", messages, requested="cloud")
+    assert plan.action == "reroute"
+    masked = planner("pseudonymize").plan("cloud-chat", messages, requested="cloud")
+    assert masked.action == "pseudonymize"
+    arguments = masked.messages[0]["tool_calls"][0]["function"]["arguments"]
+    assert json.loads(arguments)["query"].split("\n\n")[1] == "<CREDIT_CARD_1>"
+    assert card not in json.dumps(masked.messages)
 
 
 def test_pseudonymize_keeps_markers_local() -> None:
