@@ -147,6 +147,12 @@ _STATE_ZIP_BEFORE = re.compile(
 _ZIP = re.compile(r"\d{5}(?:-\d{4})?(?![\w\-])")
 _UK_AT = re.compile(r"(?<![A-Za-z0-9])" + _UK_POSTCODE + r"(?![A-Za-z0-9])")
 _TOWN_BEFORE = re.compile(r"(?<![\w\-])" + _CITY + r",?[ \t]{1,3}\Z")
+# "Flat 5, Singh Greens, " before "Joannaville M8W 0YE": a UK unit and building or street.
+_UK_UNIT_BEFORE = re.compile(
+    r"(?<![\w\-])(?:Flat|Studio|Apartment|Apt|Unit|Suite|Room)\.?[ \t]{1,3}[A-Za-z0-9]{1,6}+,"
+    r"[ \t]{1,3}(?:" + _UPPER + r"[^\W\d_]{1,24}+[ \t]{1,2}){0,3}" + _UPPER + r"[^\W\d_]{1,24}+,"
+    r"[ \t]{1,3}\Z"
+)
 _BLANK_SEPARATED = re.compile(r"[^ \t]+")
 _EU_NUMBER = re.compile(r"\d{1,5}+[a-zA-Z]?(?:[-/]\d{1,5}+[a-zA-Z]?)?(?![\w])")
 _GERMANIC = (
@@ -463,7 +469,9 @@ class AddressDetector:
                         text, max(0, postcode.start() - 40), postcode.start()
                     )
                     if town is not None:
-                        return town.start(), postcode.end(), 0.75
+                        unit = _UK_UNIT_BEFORE.search(text, max(0, town.start() - 90), town.start())
+                        first = town.start() if unit is None else unit.start()
+                        return first, postcode.end(), 0.75
         return None
 
     @staticmethod

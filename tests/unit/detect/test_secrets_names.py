@@ -648,6 +648,11 @@ My office is at 1600 Amphitheatre Pkwy, Mountain View, CA 94043-1351 if that is 
             ["Flat 3, 12 High St, Leeds LS1 4AB"],
             id="labelled-uk",
         ),
+        pytest.param(
+            "He lives at Studio 05, Luke Summit, Port Callum E32 1SB.",
+            ["Studio 05, Luke Summit, Port Callum E32 1SB"],
+            id="uk-unit-and-building",
+        ),
         pytest.param("Springfield, IL 62704", ["Springfield, IL 62704"], id="city-state-zip"),
         pytest.param(
             "Lieferadresse: Hauptstraße 5, 10115 Berlin",
