@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from langchain_core.messages import convert_to_openai_messages
 
 from hybridchain.testing import RecorderServer
+from tests.invariant.leak_harness import Tap
 from tests.invariant.leak_values import PLACES, Secret, conversation, leaked, secrets
 
 litellm = pytest.importorskip("litellm")
@@ -38,17 +39,6 @@ FAULTS = (
     ("cloud", 500, None),
     ("cloud", 429, None),
 )
-
-
-class Lines(logging.Handler):
-    """Every record hybridchain logs."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
 
 
 @pytest.fixture(scope="module")
@@ -94,8 +84,9 @@ def router(servers: tuple[RecorderServer, RecorderServer]) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def lines() -> Iterator[Lines]:
-    handler = Lines()
+def lines() -> Iterator[Tap]:
+    """Every record hybridchain logs (LiteLLM's own logs are LiteLLM's business)."""
+    handler = Tap()
     logging.getLogger("hybridchain").addHandler(handler)
     try:
         yield handler
@@ -144,7 +135,7 @@ def send(router: Any, loop: asyncio.AbstractEventLoop, entry: str, messages: Any
 def test_router_never_sends_sensitive_values_to_the_cloud(
     router: Any,
     servers: tuple[RecorderServer, RecorderServer],
-    lines: Lines,
+    lines: Tap,
     loop: asyncio.AbstractEventLoop,
     secret: Secret,
     place: str,
