@@ -6,7 +6,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup system-deps demo test lint typecheck unit integration bench-gate bench-cost clean
+.PHONY: setup system-deps demo test lint typecheck unit integration invariant bench-gate bench-cost \
+	bench-reliability clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +42,9 @@ unit: setup
 integration: setup
 	$(BIN)/pytest tests/integration -q
 
+invariant: setup
+	$(BIN)/pytest tests/invariant -q
+
 test: system-deps lint typecheck
 	$(BIN)/pytest -q
 
@@ -49,6 +53,9 @@ bench-gate: setup
 
 bench-cost: setup
 	$(BIN)/python benchmarks/cost.py
+
+bench-reliability: setup
+	$(BIN)/python benchmarks/reliability.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
