@@ -1,4 +1,4 @@
-"""Never leak inside a LangChain v1 agent: ``HybridRoutingMiddleware`` in ``create_agent``.
+"""Never leak inside an agent (``HybridRoutingMiddleware`` in ``create_agent``) or the graph.
 
 Two ways sensitive data enters an agent's conversation: it is in the input (any place,
 including earlier tool calls and results), or a tool returns it while the agent runs.
@@ -21,7 +21,9 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.runnables import Runnable
 from langchain_core.tools import tool
 
+from hybridchain import ComplexityRouter
 from hybridchain.langchain.middleware import HybridRoutingMiddleware
+from hybridchain.langgraph_example import build_hybrid_graph
 from hybridchain.testing import EchoChatModel, RecorderServer
 from tests.invariant.leak_harness import Targets, Watch, cloud_model, tapped, text_of
 from tests.invariant.leak_values import PLACES, Secret, conversation, secrets
@@ -154,3 +156,38 @@ def test_agent_never_leaks(
     # The agent's state and its tools only ever see real values.
     assert lookup.calls and not any(PLACEHOLDER.search(c) for c in lookup.calls)
     assert not PLACEHOLDER.search(str([m.model_dump() for m in final]))
+
+
+@pytest.fixture(scope="module")
+def graph(recorder: RecorderServer) -> Targets:
+    # Threshold 0: everything the policy lets out would go to the cloud.
+    router = ComplexityRouter(threshold=0.0)
+    local = EchoChatModel(label="local")
+    return Targets({"graph": build_hybrid_graph(local, cloud_model(recorder), router=router)})
+
+
+@settings(max_examples=200)
+@given(
+    secret=secrets(seed=11),
+    place=st.sampled_from(PLACES),
+    entry=st.sampled_from(AGENT_ENTRY_POINTS),
+)
+def test_langgraph_example_graph_never_leaks(
+    graph: Targets,
+    watch: Watch,
+    loop: asyncio.AbstractEventLoop,
+    secret: Secret,
+    place: str,
+    entry: str,
+) -> None:
+    w = watch.fresh()
+    try:
+        final = _run(entry, graph["graph"], conversation(secret.text, place), w, loop)
+    except Exception as exc:
+        w.error = exc
+        raise
+    finally:
+        w.assert_clean(secret)
+    assert text_of(final[-1]).startswith("local: ")
+    assert w.recorder.requests == []
+    assert all(d.get("target") != "cloud" for d in w.stream_events)
