@@ -8,15 +8,23 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from typing import Any
 
 import pytest
-from openai import OpenAI
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from langchain_core.messages import convert_to_openai_messages
+from openai import APIStatusError, OpenAI
 
 from hybridchain.local import LocalServer
 from hybridchain.testing import RecorderServer
+from tests.invariant import leak_values
+from tests.invariant.leak_values import PLACES, Secret, leaked, secrets
 
 pytestmark = pytest.mark.integration
+
+PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]*_\d+>")
 
 COMPLEX_ASK = (
     "Prove that the square root of 2 is irrational, then derive the general theorem for "
@@ -260,3 +268,68 @@ def test_many_generated_requests_leave_no_value_at_the_cloud(
     assert len(cloud.requests) == before + 40
     sent = new_text(cloud, before)
     assert not [v for v in all_values if v in sent]
+
+
+# ------------------------------------------------------------------ generated values
+
+SECRETS = secrets()
+
+
+@settings(
+    max_examples=40,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+@given(
+    secret=SECRETS,
+    place=st.sampled_from(PLACES),
+    stream_it=st.booleans(),
+    fault=st.sampled_from([None, 429, 500]),
+)
+def test_generated_values_reach_the_cloud_only_as_placeholders(
+    pseudonymize_proxy: Any,
+    cloud: RecorderServer,
+    secret: Secret,
+    place: str,
+    stream_it: bool,
+    fault: int | None,
+) -> None:
+    cloud.clear_faults()
+    if fault is not None:
+        cloud.fail_with(fault, times=1)  # the proxy's retry gets through
+    messages = convert_to_openai_messages(leak_values.conversation(secret.text, place))
+    before = len(cloud.requests)
+    error = ""
+    try:
+        answer, _ = (stream if stream_it else chat)(pseudonymize_proxy, messages)
+    except APIStatusError as exc:  # a long marked memo can overflow the small local model
+        answer, error = "", str(exc)
+        assert not secret.hideable, error
+    sent = new_text(cloud, before)
+    assert leaked(secret.values, sent) == [], "reached the cloud"
+    assert leaked(secret.values, error) == [], "in an error"
+    if secret.hideable:
+        assert PLACEHOLDER.search(sent)
+        assert answer.startswith("cloud: ")
+    else:  # a marker cannot be hidden: the request stays local
+        assert len(cloud.requests) == before
+
+
+@settings(
+    max_examples=8,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+@given(secret=SECRETS, place=st.sampled_from(PLACES))
+def test_generated_values_never_reach_the_cloud_in_route_mode(
+    route_proxy: Any, cloud: RecorderServer, secret: Secret, place: str
+) -> None:
+    messages = convert_to_openai_messages(leak_values.conversation(secret.text, place))
+    before = len(cloud.requests)
+    error = ""
+    try:
+        chat(route_proxy, messages)
+    except APIStatusError as exc:  # the small local model may refuse a long prompt
+        error = str(exc)
+    assert len(cloud.requests) == before
+    assert leaked(secret.values, error) == []

@@ -284,6 +284,17 @@ async def test_deployment_hooks_stop_cloud_calls_with_sensitive_data() -> None:
     assert await g.async_pre_call_deployment_hook(public, None) is public
 
 
+async def test_a_masked_request_passes_the_deployment_check() -> None:
+    """Placeholders in context ('address: <LOCATION_1>') are not values."""
+    g = guardrail("pseudonymize")
+    sql = "INSERT INTO t (full_name, address) VALUES ('{}', '{}');"
+    real = sql.format("Anthony Mcguire", "546 Smith Crescent Apt. 620, Donaldton, TN 32254")
+    data = await pre_call(g, {"model": "cloud-chat", "messages": user(real), "metadata": {}})
+    assert data["messages"] == user(sql.format("<PERSON_1>", "<LOCATION_1>"))
+    to_cloud = {"messages": data["messages"], "metadata": {"model_info": {"hybridchain": "cloud"}}}
+    assert await g.async_pre_call_deployment_hook(to_cloud, None) is to_cloud
+
+
 def test_pseudonymize_without_post_call_is_refused() -> None:
     with pytest.raises(ValueError, match="post_call"):
         HybridGuardrail(
