@@ -801,8 +801,9 @@ class PersonDetector:
                     name = None
                 if name is not None and not (name[2] == 1 and _PROSE_AFTER.match(text, name[1])):
                     start, end, count = name
-                    if count == 1:
-                        # "Doe, John": surname first.
+                    first_word = text[start:end].split(maxsplit=1)[0].lower()
+                    if count == 1 or (count <= 3 and first_word in _PARTICLES):
+                        # "Doe, John" and "De Oliveira, Margot": surname first.
                         comma = _COMMA_GAP.match(text, end)
                         given = _name_at(text, comma.end(), allow_caps=True) if comma else None
                         if given is not None and given[2] <= 2:

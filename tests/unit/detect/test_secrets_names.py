@@ -449,6 +449,9 @@ Chief complaint: chest pain since last night. Pt seen by Prof. Chen.
         pytest.param("Sincerely, J. Doe", ["J. Doe"], id="sincerely-initial"),
         pytest.param("Thanks,\n— Priya Patel\n", ["Priya Patel"], id="thanks-dash"),
         pytest.param("Name: Seán O'Brien\nDOB: 1990-01-01", ["Seán O'Brien"], id="name-field"),
+        pytest.param(
+            "Name: De Oliveira, Margot\nMRN: 1234567", ["De Oliveira, Margot"], id="particle-first"
+        ),
         pytest.param("Customer: Wei Zhang\nOrder: 42", ["Wei Zhang"], id="customer"),
         pytest.param("Employee: Fatima Al-Sayed", ["Fatima Al-Sayed"], id="employee"),
         pytest.param("Attn: Jane Roe", ["Jane Roe"], id="attn"),
