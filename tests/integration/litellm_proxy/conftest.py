@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -21,9 +22,10 @@ from hybridchain.testing import RecorderServer
 
 pytest.importorskip("litellm.proxy.proxy_server")
 
-LITELLM = Path(__file__).resolve().parents[3] / ".venv" / "bin" / "litellm"
+ROOT = Path(__file__).resolve().parents[3]
+LITELLM = ROOT / ".venv" / "bin" / "litellm"
+EXAMPLE = ROOT / "examples" / "litellm_proxy" / "config.yaml"
 STARTUP_TIMEOUT_S = 90.0
-POLICY = {"keywords": {"Project Falcon": "restricted"}}
 
 
 @dataclass
@@ -38,59 +40,27 @@ class Proxy:
         return self.log.read_text(encoding="utf-8", errors="replace")[-4000:]
 
 
-def proxy_config(local: LocalServer, cloud: RecorderServer, mode: str) -> dict[str, object]:
-    """The example config's shape, pointed at the test servers."""
-    local_params = {"model": f"openai/{local.model}", "api_base": local.base_url, "api_key": "none"}
-    return {
-        "model_list": [
-            {
-                "model_name": "local-chat",
-                "litellm_params": {**local_params, "max_tokens": 6},
-                "model_info": {"hybridchain": "local"},
-            },
-            {
-                "model_name": "cloud-chat",
-                "litellm_params": {
-                    "model": "openai/gpt-4o",
-                    "api_base": cloud.base_url,
-                    "api_key": "sk-recorder",
-                },
-                "model_info": {"hybridchain": "cloud"},
-            },
-            {
-                # A local deployment that is down: its fallback goes to the cloud.
-                "model_name": "dead-local",
-                "litellm_params": {
-                    "model": "openai/dead",
-                    "api_base": f"http://127.0.0.1:{free_port()}/v1",
-                    "api_key": "none",
-                },
-                "model_info": {"hybridchain": "local"},
-            },
-        ],
-        "guardrails": [
-            {
-                "guardrail_name": "hybridchain",
-                "litellm_params": {
-                    "guardrail": "hybridchain.litellm.proxy.HybridGuardrail",
-                    "mode": ["pre_call", "post_call"],
-                    "default_on": True,
-                    "local_model": "local-chat",
-                },
-            }
-        ],
-        "router_settings": {
-            "num_retries": 1,
-            "retry_after": 0,
-            "fallbacks": [
-                {"cloud-chat": ["local-chat"]},
-                {"local-chat": ["cloud-chat"]},
-                {"dead-local": ["cloud-chat"]},
-            ],
-        },
-        "general_settings": {"master_key": "os.environ/LITELLM_MASTER_KEY"},
-        "hybridchain": {"gate": {"mode": mode}, "policy": POLICY},
-    }
+def proxy_config(local: LocalServer, cloud: RecorderServer, mode: str) -> dict[str, Any]:
+    """The shipped example config, pointed at the test servers (so the example is tested)."""
+    config: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    by_name = {d["model_name"]: d for d in config["model_list"]}
+    by_name["local-chat"]["litellm_params"].update(
+        model=f"openai/{local.model}", api_base=local.base_url, max_tokens=6
+    )
+    by_name["cloud-chat"]["litellm_params"].update(api_base=cloud.base_url, api_key="sk-recorder")
+    # A local deployment that is down, whose fallback goes to the cloud.
+    dead = {"model": "openai/dead", "api_base": f"http://127.0.0.1:{free_port()}/v1"}
+    config["model_list"].append(
+        {
+            "model_name": "dead-local",
+            "litellm_params": {**dead, "api_key": "none"},
+            "model_info": {"hybridchain": "local"},
+        }
+    )
+    config["router_settings"]["fallbacks"].append({"dead-local": ["cloud-chat"]})
+    config["router_settings"]["retry_after"] = 0
+    config["hybridchain"]["gate"]["mode"] = mode
+    return config
 
 
 def _ready(url: str) -> bool:

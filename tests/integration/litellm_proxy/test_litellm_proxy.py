@@ -40,7 +40,7 @@ CONFIDENTIAL = [
     ("+1 415 555 2671", "earlier"),
     ("AKIAQWERTYUIOPASDFGH", "system"),
     ("postgres://admin:S3cr3tPass@db.internal:5432/app", "last"),
-    ("Project Falcon", "earlier"),  # a keyword of the policy in conftest.py
+    ("Project Falcon", "earlier"),  # a keyword of the example config's policy
     ("CONFIDENTIAL", "system"),  # a marker
 ]
 
