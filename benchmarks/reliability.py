@@ -62,7 +62,7 @@ from hybridchain.core.scan import Scanner  # noqa: E402
 from hybridchain.langchain.from_config import hybrid_chain  # noqa: E402
 from hybridchain.langchain.middleware import HybridRoutingMiddleware  # noqa: E402
 from hybridchain.testing import EchoChatModel, RecorderServer  # noqa: E402
-from hybridchain.testing.faults import FaultyChatModel  # noqa: E402
+from hybridchain.testing.faults import FaultyChatModel, unreachable_base_url  # noqa: E402
 from tests.invariant.crosstalk import run_concurrent  # noqa: E402
 from tests.invariant.leak_harness import ENTRY_POINTS, Watch, call, cloud_model, tapped  # noqa: E402
 from tests.invariant.leak_harness import text_of as answer_text  # noqa: E402
@@ -196,7 +196,7 @@ PATHS: dict[str, Path_] = {
     "cloud down": Path_(
         lambda rec: SensitivityGate(
             local=EchoChatModel(label="local"),
-            cloud=ChatOpenAI(base_url="http://127.0.0.1:9/v1", api_key="sk-x", max_retries=0),
+            cloud=ChatOpenAI(base_url=unreachable_base_url(), api_key="sk-x", max_retries=0),
             mode="pseudonymize",
         ),
         _fell_back_local,
@@ -331,7 +331,8 @@ def sqlite_kills(rounds: int) -> tuple[int, int, int]:
 def redis_unreachable(n: int) -> tuple[int, int]:
     """Write ``n`` events to a Redis nobody serves; return (written, kept by the fallback)."""
     fallback = MemoryLedger()
-    ledger = RedisLedger("redis://127.0.0.1:9/0", fallback=fallback, retry_s=60.0)
+    port = unreachable_base_url().split(":")[2].split("/")[0]
+    ledger = RedisLedger(f"redis://127.0.0.1:{port}/0", fallback=fallback, retry_s=60.0)
     quiet = logging.getLogger("hybridchain")
     level, quiet.level = quiet.level, logging.ERROR
     with warnings.catch_warnings():

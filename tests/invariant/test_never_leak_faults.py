@@ -25,7 +25,7 @@ from hybridchain.core.config import load_config
 from hybridchain.core.cost.memory import MemoryLedger
 from hybridchain.langchain.from_config import hybrid_chain
 from hybridchain.testing import EchoChatModel, RecorderServer
-from hybridchain.testing.faults import FaultyChatModel
+from hybridchain.testing.faults import FaultyChatModel, unreachable_base_url
 from tests.invariant.leak_harness import ENTRY_POINTS, Watch, call, cloud_model, tapped, text_of
 from tests.invariant.leak_values import PLACES, Secret, conversation, public_prompts, secrets
 
@@ -179,8 +179,8 @@ def test_cloud_timeouts_drops_and_outages_carry_only_placeholders(
     elif fault == "mid_stream":
         recorder.fail_mid_stream(after_chunks=1)
         cloud = cloud_model(recorder, max_retries=retries)
-    else:  # nothing listens on the discard port
-        cloud = ChatOpenAI(base_url="http://127.0.0.1:9/v1", api_key="sk-x", max_retries=retries)
+    else:  # nothing listens there
+        cloud = ChatOpenAI(base_url=unreachable_base_url(), api_key="sk-x", max_retries=retries)
     gate = SensitivityGate(local=EchoChatModel(label="local"), cloud=cloud, mode="pseudonymize")
     try:
         out = call(entry, gate, conversation(secret.text, place), w, loop, companion)
