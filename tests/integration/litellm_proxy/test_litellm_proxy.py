@@ -333,3 +333,14 @@ def test_generated_values_never_reach_the_cloud_in_route_mode(
         error = str(exc)
     assert len(cloud.requests) == before
     assert leaked(secret.values, error) == []
+
+
+def test_a_stream_cut_mid_way_falls_back_without_carrying_a_value(
+    pseudonymize_proxy: Any, cloud: RecorderServer
+) -> None:
+    cloud.fail_mid_stream(after_chunks=2, times=1)
+    before = len(cloud.requests)
+    answer, _ = stream(pseudonymize_proxy, masked_chat())  # LiteLLM's fallback: local-chat
+    assert answer
+    assert len(cloud.requests) == before + 1
+    assert not [v for v in VALUES if v in new_text(cloud, before)]
