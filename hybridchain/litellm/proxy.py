@@ -74,6 +74,9 @@ MAPPING_KEY = "hybridchain_mapping_id"
 """Request ``metadata`` key naming the in-memory mapping of a pseudonymized request."""
 _PENDING_MAX = 10_000
 _METADATA_KEYS = ("metadata", "litellm_metadata")
+_REROUTABLE = frozenset(
+    {"completion", "acompletion", "text_completion", "atext_completion", "responses", "aresponses"}
+)
 
 
 def proxy_config_block(config_path: str | Path | None = None) -> HybridConfig:
@@ -183,6 +186,10 @@ class HybridGuardrail(CustomGuardrail):
             model, data.get("messages"), text_input, requested=_requested_route(model)
         )
         _metadata(data)[DECISION_METADATA_KEY] = plan.decision.to_dict()
+        if plan.action == "reroute" and str(call_type) not in _REROUTABLE:
+            # `local_model` is a chat model group: an embedding (or other) call it
+            # cannot serve is refused rather than sent on.
+            plan = self.planner.blocked(plan)
         if plan.action == "block":
             from fastapi import HTTPException
 

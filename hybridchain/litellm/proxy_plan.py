@@ -10,8 +10,11 @@ request dict. The order of the checks:
    request is a plain chat), rerouted to the local model group, or blocked. A request
    that cannot be rerouted (no local model group) is blocked.
 3. Public data goes where the client asked, unless ``complexity_routing`` is on: then a
-   request scoring below the threshold, or meeting an exhausted cloud budget, goes to the
+   chat scoring below the threshold, or meeting an exhausted cloud budget, goes to the
    local model group.
+
+The guardrail blocks, instead of rerouting, calls the local chat model group cannot
+serve (embeddings, images, …).
 """
 
 from __future__ import annotations
@@ -132,10 +135,27 @@ class ProxyPlanner:
         why = f"{report.level} may not reach the cloud (mode={self.mode})"
         return self._plan("block", "blocked", model, messages, report, extra, why)
 
+    def blocked(self, plan: ProxyPlan) -> ProxyPlan:
+        """Turn a plan into a ``block`` plan (when its target cannot serve the call)."""
+        if plan.action == "block":
+            return plan
+        d = plan.decision
+        why = f"{d.sensitivity} request cannot be served by {plan.model!r} (not a chat call)"
+        decision = RouteDecision(
+            COMPONENT,
+            "blocked",
+            (*d.reasons, why),
+            d.sensitivity,
+            d.findings,
+            d.complexity,
+            extra=d.extra,
+        )
+        return ProxyPlan("block", decision, plan.model, plan.messages)
+
     def _public(
         self, model: str, messages: Any, report: SensitivityReport, extra: dict[str, Any]
     ) -> ProxyPlan:
-        if not self.complexity_routing or self.local_model is None:
+        if not self.complexity_routing or self.local_model is None or not messages:
             return self._plan("pass", "cloud", model, messages, report, extra, "public data")
         decision = self.judge.decide_report(model, report, messages)
         decision.extra.update(extra)

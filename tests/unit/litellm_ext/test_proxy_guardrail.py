@@ -197,8 +197,10 @@ def guardrail(mode: str = "route", **kwargs: Any) -> HybridGuardrail:
     )
 
 
-async def pre_call(g: HybridGuardrail, data: dict[str, Any]) -> dict[str, Any]:
-    return await g.async_pre_call_hook(None, None, data, "acompletion")
+async def pre_call(
+    g: HybridGuardrail, data: dict[str, Any], call_type: str = "acompletion"
+) -> dict[str, Any]:
+    return await g.async_pre_call_hook(None, None, data, call_type)
 
 
 async def test_pre_call_reroutes_and_records_the_decision() -> None:
@@ -209,6 +211,15 @@ async def test_pre_call_reroutes_and_records_the_decision() -> None:
     assert decision["target"] == "local"
     assert decision["findings"][0]["entity_type"] == "US_SSN"
     assert SSN not in repr(out["metadata"])
+
+
+async def test_sensitive_embeddings_are_blocked_public_ones_pass() -> None:
+    g = guardrail()
+    with pytest.raises(HTTPException) as info:
+        await pre_call(g, {"model": "cloud-embed", "input": [f"SSN {SSN}"]}, "aembedding")
+    assert info.value.status_code == 400 and SSN not in str(info.value.detail)
+    out = await pre_call(g, {"model": "cloud-embed", "input": ["hello"]}, "aembedding")
+    assert out["model"] == "cloud-embed"
 
 
 async def test_pre_call_blocks_with_400_naming_types_only() -> None:
