@@ -28,7 +28,8 @@ What it does, at three LiteLLM hooks:
   :class:`~hybridchain.litellm.proxy_plan.ProxyPlan`: reroutes the request to
   ``local_model`` (rewrites ``data["model"]``), replaces values by placeholders, or
   refuses it with HTTP 400 naming entity types and positions only. The decision record
-  goes into ``metadata["hybridchain_decision"]``.
+  goes into ``metadata["hybridchain_decision"]``. Calls the local chat group cannot
+  serve (embeddings, images, …) are refused rather than rerouted when sensitive.
 * ``async_pre_call_deployment_hook`` and ``async_filter_deployments`` (every deployment
   LiteLLM picks, retries and ``fallbacks`` included): the checks of
   :class:`~hybridchain.litellm.guard.HybridFallbackGuard`, so a request the policy keeps
@@ -40,7 +41,13 @@ What it does, at three LiteLLM hooks:
 Settings: the guardrail's ``litellm_params`` take ``local_model`` (default: the block's
 ``targets.local.model``), ``complexity_routing`` (default true) and ``config_path`` (a
 YAML file holding the ``hybridchain:`` block; default: the proxy's own ``config.yaml``).
-A scan whose detector fails counts as sensitive (fail closed).
+A scan whose detector fails counts as sensitive (fail closed). The proxy needs a master
+key (``general_settings.master_key``); see the example config for the rest.
+
+Limits: pseudonymized streams restore tool-call argument fragments only when a whole
+placeholder arrives in one fragment; the ``hybridchain:`` block's ``budgets`` are not
+applied by the proxy guardrail (use :class:`~hybridchain.litellm.HybridCostLogger` with a
+shared ledger and ``HybridRoutingStrategy``'s ``budget_guard`` in SDK code).
 """
 
 from __future__ import annotations
