@@ -59,6 +59,9 @@ def proxy_config(local: LocalServer, cloud: RecorderServer, mode: str) -> dict[s
     )
     config["router_settings"]["fallbacks"].append({"dead-local": ["cloud-chat"]})
     config["router_settings"]["retry_after"] = 0
+    # Tests inject cloud failures back to back: no deployment may sit out a cooldown
+    # into the next test (that would be LiteLLM's availability logic, not the policy).
+    config["router_settings"]["disable_cooldowns"] = True
     config["hybridchain"]["gate"]["mode"] = mode
     return config
 

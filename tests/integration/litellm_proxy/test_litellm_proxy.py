@@ -340,7 +340,8 @@ def test_a_stream_cut_mid_way_falls_back_without_carrying_a_value(
 ) -> None:
     cloud.fail_mid_stream(after_chunks=2, times=1)
     before = len(cloud.requests)
-    answer, _ = stream(pseudonymize_proxy, masked_chat())  # LiteLLM's fallback: local-chat
+    # LiteLLM retries the stream or falls back to local-chat: either way an answer.
+    answer, _ = stream(pseudonymize_proxy, masked_chat())
     assert answer
-    assert len(cloud.requests) == before + 1
+    assert len(cloud.requests) > before
     assert not [v for v in VALUES if v in new_text(cloud, before)]
