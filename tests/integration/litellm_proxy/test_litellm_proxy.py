@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from langchain_core.messages import convert_to_openai_messages
-from openai import APIStatusError, OpenAI
+from openai import APIError, APIStatusError, OpenAI
 
 from hybridchain.local import LocalServer
 from hybridchain.testing import RecorderServer
@@ -335,13 +335,17 @@ def test_generated_values_never_reach_the_cloud_in_route_mode(
     assert leaked(secret.values, error) == []
 
 
-def test_a_stream_cut_mid_way_falls_back_without_carrying_a_value(
+def test_a_stream_cut_mid_way_carries_no_value(
     pseudonymize_proxy: Any, cloud: RecorderServer
 ) -> None:
     cloud.fail_mid_stream(after_chunks=2, times=1)
     before = len(cloud.requests)
-    # LiteLLM retries the stream or falls back to local-chat: either way an answer.
-    answer, _ = stream(pseudonymize_proxy, masked_chat())
-    assert answer
+    # Depending on when LiteLLM sees the cut, it retries, falls back to local-chat, or
+    # passes the broken stream on: an answer or an error, never a value at the cloud.
+    error = ""
+    try:
+        stream(pseudonymize_proxy, masked_chat())
+    except APIError as exc:
+        error = str(exc)
     assert len(cloud.requests) > before
-    assert not [v for v in VALUES if v in new_text(cloud, before)]
+    assert not [v for v in VALUES if v in new_text(cloud, before) or v in error]
