@@ -9,9 +9,11 @@ from collections.abc import Iterable, Sequence
 
 from hybridchain.core.findings import Finding
 
-__all__ = ["Pseudonymizer", "StreamRestorer"]
+__all__ = ["PLACEHOLDER_RE", "Pseudonymizer", "StreamRestorer"]
 
-_PLACEHOLDER = re.compile(r"<[A-Z][A-Z0-9_]{0,40}_\d{1,6}>")
+PLACEHOLDER_RE = re.compile(r"<[A-Z][A-Z0-9_]{0,40}_\d{1,6}>")
+"""What a placeholder looks like (``<EMAIL_ADDRESS_1>``)."""
+_PLACEHOLDER = PLACEHOLDER_RE
 _PARTIAL_TAIL = re.compile(r"<[A-Z0-9_]{0,48}\Z")
 _MAX_PLACEHOLDER = 50
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
@@ -14,6 +15,7 @@ from typing import Any
 from hybridchain.core.detect.base import Detector
 from hybridchain.core.findings import Finding, SensitivityReport
 from hybridchain.core.policy import SensitivityPolicy
+from hybridchain.core.pseudonymize import PLACEHOLDER_RE
 from hybridchain.core.sensitivity import Sensitivity
 from hybridchain.core.text.normalize import normalize
 from hybridchain.core.text.walk import walk_input
@@ -25,6 +27,10 @@ logger = logging.getLogger("hybridchain.scan")
 # Detectors that may block (a model, a service) run in these threads so a hang
 # becomes a timeout instead of a stuck request.
 _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="hybridchain-detect")
+
+# A finding that is nothing but one of hybridchain's placeholders (a context detector reading
+# ``address: '<LOCATION_1>'``) holds no value: re-scanning pseudonymized text must not flag it.
+_PLACEHOLDER_ONLY = re.compile(rf"[\s'\"`(]*{PLACEHOLDER_RE.pattern}[\s'\"`),;.]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +211,8 @@ class Scanner:
                     continue
                 start, end = normalized.original_span(f.start, f.end)
                 if self._allowed and text[start:end].casefold() in self._allowed:
+                    continue
+                if _PLACEHOLDER_ONLY.fullmatch(text, start, end):
                     continue
                 key = (f.entity_type, start, end)
                 if key not in findings or findings[key].score < f.score:

@@ -7,9 +7,11 @@ from pydantic import ValidationError
 from hybridchain import (
     CallableRecognizer,
     Finding,
+    Pseudonymizer,
     RegexRecognizer,
     RegexRecognizerConfig,
     Sensitivity,
+    SensitivityGate,
     SensitivityPolicy,
 )
 from hybridchain.core.detect.terms import TermDetector
@@ -175,3 +177,30 @@ def test_too_many_values_to_look_for_fails_closed() -> None:
     report = scan([words], text)
     assert report.errors == ("repeats",)
     assert report.level is Sensitivity.RESTRICTED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "INSERT INTO t (name, address) VALUES ('Marion Brown', '4 Elm Road, Leeds LS1 4AB')",
+        "| name | address | email |\n|---|---|---|\n"
+        "| Ann Lee | 12 Main Street, Springfield IL 62704 | ann@example.com |",
+        "Dear Ann Lee,\nyour card 4111 1111 1111 1111 is blocked.\nBest, Bob Stone",
+    ],
+)
+def test_pseudonymized_text_scans_clean(text: str) -> None:
+    # Context detectors read a column or a field, not the value: a placeholder standing in
+    # that place is no value, so a re-scan of masked text (a proxy's deployment check, a
+    # later turn) must not flag it and send the request back local.
+    gate = SensitivityGate()
+    report = gate.scan(text)
+    assert report.level is Sensitivity.CONFIDENTIAL
+    masked = Pseudonymizer().replace(text, report.findings)
+    assert gate.scan(masked).findings == ()
+
+
+def test_a_placeholder_beside_a_value_does_not_hide_it() -> None:
+    report = SensitivityGate().scan(
+        "address: <LOCATION_1>, then mail <PERSON_1> at ann@example.com"
+    )
+    assert [f.entity_type for f in report.findings] == ["EMAIL_ADDRESS"]
