@@ -36,6 +36,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from pydantic import BaseModel, Field, PrivateAttr
 
+from hybridchain.core.availability import FALLBACK_KEY
 from hybridchain.core.cost.budget import BudgetGuard
 from hybridchain.core.decision import EVENT_NAME
 from hybridchain.core.policy import SensitivityPolicy
@@ -139,6 +140,9 @@ class HybridChatModel(BaseChatModel):
     targets replaced by ``local``/``cloud``); ``None``: every such request goes to the cloud."""
     budget: BudgetGuard | None = None
     """Cloud budgets; when one with ``action="route_local"`` is spent, requests go local."""
+    fallback: bool = True
+    """Whether an unavailable model (connection error, timeout, 5xx, 429) hands the call to
+    the other one, as far as the policy allows (see :class:`~hybridchain.SensitivityGate`)."""
 
     _gate: SensitivityGate | None = PrivateAttr(default=None)
 
@@ -173,6 +177,7 @@ class HybridChatModel(BaseChatModel):
                 mode=self.mode,
                 policy=self.policy,
                 budget=self.budget,
+                fallback=self.fallback,
             )
             # Built now, so the per-call copies made in ``_call`` share it.
             _ = self._gate.scanner
@@ -278,7 +283,7 @@ class HybridChatModel(BaseChatModel):
         cloud_target: Runnable[Any, Any] = cloud
         if self.router is not None:
             cloud_target = self.router.model_copy(
-                update={"local": local, "cloud": cloud, "tiers": {}}
+                update={"local": local, "cloud": cloud, "tiers": {}, "fallback": self.fallback}
             )
         if tools is not None or self.router is not None:
             # model_copy keeps the private scanner, so it is not rebuilt per call.
@@ -370,7 +375,7 @@ class HybridChatModel(BaseChatModel):
         first = True
         for chunk in gate.stream(messages, config, **kwargs):
             recorder.forward(run_manager)
-            yield _chunk(chunk, recorder.route if first else None)
+            yield _chunk(chunk, recorder.route if first or _falls_back(chunk) else None)
             first = False
         recorder.forward(run_manager)
 
@@ -385,7 +390,7 @@ class HybridChatModel(BaseChatModel):
         first = True
         async for chunk in gate.astream(messages, config, **kwargs):
             await recorder.aforward(run_manager)
-            yield _chunk(chunk, recorder.route if first else None)
+            yield _chunk(chunk, recorder.route if first or _falls_back(chunk) else None)
             first = False
         await recorder.aforward(run_manager)
 
@@ -426,13 +431,19 @@ def _result(message: Any, route: str | None) -> ChatResult:
     return ChatResult(generations=[ChatGeneration(message=message)])
 
 
+def _falls_back(chunk: Any) -> bool:
+    """Whether ``chunk`` is the first of a fallback model's answer (it names its route too)."""
+    return FALLBACK_KEY in (getattr(chunk, "response_metadata", None) or {})
+
+
 def _chunk(chunk: Any, route: str | None) -> ChatGenerationChunk:
     if isinstance(chunk, str):
         chunk = AIMessageChunk(content=chunk)
     if not isinstance(chunk, BaseMessageChunk):
         raise TypeError(f"the inner model streamed a {type(chunk).__name__}, not a chunk")
     if route is not None:
-        # Only on the first chunk: merging chunks concatenates equal string keys.
+        # Only on the first chunk (and a fallback's first): merging chunks concatenates
+        # equal string keys, and a caller drops the chunks before a fallback's anyway.
         metadata = {**chunk.response_metadata, ROUTE_KEY: route}
         chunk = chunk.model_copy(update={"response_metadata": metadata})
     return ChatGenerationChunk(message=chunk)
