@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from hybridchain.core.text.walk import (
     TextVisitor,
     is_message_dict,
+    walk_arguments,
     walk_content,
     walk_input,
     walk_value,
@@ -51,8 +52,9 @@ def _walk_message(message: BaseMessage, index: int, visit: TextVisitor) -> BaseM
 
 
 def _walk_call(call: Any, index: int, path: str, visit: TextVisitor) -> Any:
+    # Parsed args (keys and numbers included) or the JSON string of a chunk/invalid call.
     args = call.get("args")
-    new = walk_value(args, index, f"{path}.args", visit)
+    new = walk_arguments(args, index, f"{path}.args", visit)
     return call if new is args else {**call, "args": new}
 
 

@@ -20,7 +20,6 @@ from hybridchain.core.scan import Scanner, TextPiece, collect_pieces
 from hybridchain.core.sensitivity import Sensitivity
 from hybridchain.errors import HybridchainError, SensitiveDataError
 from hybridchain.litellm.tags import DeploymentRoute
-from hybridchain.litellm.tool_args import decode_tool_arguments
 
 __all__ = ["COMPONENT", "DECISION_METADATA_KEY", "RequestJudge"]
 
@@ -68,9 +67,9 @@ class RequestJudge:
     def scan(self, messages: Any = None, input: Any = None) -> SensitivityReport:
         """Scan the chat messages and the embedding input of a request together.
 
-        Tool-call arguments are scanned as the JSON values they encode.
+        Tool-call arguments are scanned as the JSON values they encode (the core walker).
         """
-        pieces = collect_pieces(decode_tool_arguments(messages)) if messages else []
+        pieces = collect_pieces(messages) if messages else []
         if input:
             pieces.extend(collect_pieces(input))
         return _without_placeholders(self.scanner.scan_pieces(pieces), pieces, self.policy)

@@ -31,7 +31,6 @@ from hybridchain.core.text.walk import walk_input
 from hybridchain.errors import SensitiveDataError
 from hybridchain.litellm.judge import RequestJudge
 from hybridchain.litellm.tags import DeploymentRoute
-from hybridchain.litellm.tool_args import decode_tool_arguments, encode_tool_arguments
 
 __all__ = ["COMPONENT", "GateMode", "PlanAction", "ProxyPlan", "ProxyPlanner"]
 
@@ -175,15 +174,14 @@ class ProxyPlanner:
         for f in report.findings:
             if f.entity_type not in policy.keep_local_types:
                 by_piece.setdefault((f.message_index, f.path), []).append(f)
-        # The judge scanned tool-call arguments decoded: mask them decoded too.
-        messages = decode_tool_arguments(messages)
+        # The core walker reads tool-call arguments decoded and encodes masked ones back.
         pseudonymizer = Pseudonymizer([p.text for p in collect_pieces(messages)])
 
         def visit(text: str, index: int | None, path: str) -> str:
             found = by_piece.get((index, path))
             return pseudonymizer.replace(text, found) if found else text
 
-        masked = encode_tool_arguments(walk_input(messages, visit))
+        masked = walk_input(messages, visit)
         extra["placeholders"] = len(pseudonymizer)
         why = f"values replaced by {len(pseudonymizer)} placeholder(s)"
         plan = self._plan("pseudonymize", "cloud", model, masked, report, extra, why)

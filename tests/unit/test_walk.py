@@ -42,7 +42,7 @@ def test_openai_style_messages_with_tool_calls_and_parts() -> None:
     found = texts(messages, lc=False)
     assert (0, "content", "sys") in found
     assert (1, "content[0].text", "part") in found
-    assert (2, "tool_calls[0].function.arguments", '{"a": "x"}') in found
+    assert (2, "tool_calls[0].function.arguments.a", "x") in found
     assert (3, "content", "result") in found
     assert all("base64" not in t for _, _, t in found)
 
@@ -77,7 +77,7 @@ def test_rewrite_keeps_shape() -> None:
     msg = AIMessage("x", tool_calls=[{"name": "f", "args": {"q": "x"}, "id": "1"}])
     out = walk_lc_input([msg], lambda t, i, p: t.upper())
     assert out[0].content == "X"
-    assert out[0].tool_calls[0]["args"] == {"q": "X"}
+    assert out[0].tool_calls[0]["args"] == {"Q": "X"}  # argument names are text too
     assert msg.content == "x"
 
 
