@@ -17,9 +17,12 @@ Wire it in the proxy's ``config.yaml`` (a complete example ships as
           mode: [pre_call, post_call]
           default_on: true
           local_model: local-chat
+          ledger: "sqlite:///hybridchain-ledger.db"   # where cloud spending is counted
     hybridchain:
       gate: {mode: route}            # route | pseudonymize | block
       router: {threshold: 0.5}
+      budgets:
+        - {limit_usd: 20, period: day, action: route_local}   # or raise | warn
 
 What it does, at three LiteLLM hooks:
 
@@ -27,9 +30,13 @@ What it does, at three LiteLLM hooks:
   earlier turns, tool calls) and ``input``/``prompt``, then follows a
   :class:`~hybridchain.litellm.proxy_plan.ProxyPlan`: reroutes the request to
   ``local_model`` (rewrites ``data["model"]``), replaces values by placeholders, or
-  refuses it with HTTP 400 naming entity types and positions only. The decision record
+  refuses it with HTTP 400 naming entity types and positions only. Public requests bound
+  for the cloud meet the block's ``budgets`` (as the SDK router does): once one is spent,
+  ``route_local`` reroutes to ``local_model``, ``raise`` refuses with HTTP 429 naming the
+  budget, ``warn`` lets the request through with a logged warning. The decision record
   goes into ``metadata["hybridchain_decision"]``. Calls the local chat group cannot
-  serve (embeddings, images, …) are refused rather than rerouted when sensitive.
+  serve (embeddings, images, …) are refused rather than rerouted when sensitive (or
+  over a ``route_local`` budget, with HTTP 429).
 * ``async_pre_call_deployment_hook`` and ``async_filter_deployments`` (every deployment
   LiteLLM picks, retries and ``fallbacks`` included): the checks of
   :class:`~hybridchain.litellm.guard.HybridFallbackGuard`, so a request the policy keeps
@@ -37,17 +44,26 @@ What it does, at three LiteLLM hooks:
 * ``async_post_call_success_hook`` and ``async_post_call_streaming_iterator_hook``:
   put the real values back into a pseudonymized request's answer (also when a stream
   splits a placeholder across chunks). The mapping lives in memory for that request only.
+* ``async_log_success_event``: records each call's cost in the ledger (a
+  :class:`~hybridchain.litellm.HybridCostLogger`), which the budgets read.
 
 Settings: the guardrail's ``litellm_params`` take ``local_model`` (default: the block's
-``targets.local.model``), ``complexity_routing`` (default true) and ``config_path`` (a
-YAML file holding the ``hybridchain:`` block; default: the proxy's own ``config.yaml``).
-A scan whose detector fails counts as sensitive (fail closed). The proxy needs a master
-key (``general_settings.master_key``); see the example config for the rest.
+``targets.local.model``), ``complexity_routing`` (default true), ``config_path`` (a
+YAML file holding the ``hybridchain:`` block; default: the proxy's own ``config.yaml``)
+and ``ledger`` (where spending is counted, see
+:func:`~hybridchain.litellm.proxy_plan.open_ledger`: ``memory`` (the default; this
+process only, and it keeps every event), ``sqlite:///PATH`` or ``redis://HOST:PORT/DB``
+to share the spending between proxy workers and restarts). Without ``budgets`` and
+``ledger`` nothing is recorded. A scan whose detector fails counts as sensitive (fail
+closed). The proxy needs a master key (``general_settings.master_key``); see the example
+config for the rest.
 
 Limits: pseudonymized streams restore tool-call argument fragments only when a whole
-placeholder arrives in one fragment; the ``hybridchain:`` block's ``budgets`` are not
-applied by the proxy guardrail (use :class:`~hybridchain.litellm.HybridCostLogger` with a
-shared ledger and ``HybridRoutingStrategy``'s ``budget_guard`` in SDK code).
+placeholder arrives in one fragment. Budgets are checked once per request, before
+routing: a LiteLLM fallback from a local to a cloud deployment is not re-checked, and
+calls already in flight when a budget runs out are still counted. Budgets scoped to a
+``model`` compare the requested model group with the ledger's (provider) model name, and
+``tag`` budgets see no request tags here: scope proxy budgets to ``cloud``.
 """
 
 from __future__ import annotations
@@ -62,11 +78,14 @@ from typing import Any
 import yaml
 
 from hybridchain.core.config import ConfigError, HybridConfig, load_config
+from hybridchain.core.cost.budget import BudgetExceededError, BudgetGuard
+from hybridchain.core.cost.ledger import Ledger
 from hybridchain.core.pseudonymize import Pseudonymizer, StreamRestorer
 from hybridchain.litellm._deps import require_litellm
+from hybridchain.litellm.cost_logger import HybridCostLogger
 from hybridchain.litellm.guard import HybridFallbackGuard
 from hybridchain.litellm.judge import DECISION_METADATA_KEY, RequestJudge
-from hybridchain.litellm.proxy_plan import ProxyPlan, ProxyPlanner
+from hybridchain.litellm.proxy_plan import ProxyPlan, ProxyPlanner, budget_label, open_ledger
 from hybridchain.litellm.tags import DeploymentRoute, deployment_route
 
 require_litellm("HybridGuardrail")
@@ -137,11 +156,15 @@ class HybridGuardrail(CustomGuardrail):
             ``local_model``.
         config_path: YAML file holding the ``hybridchain:`` block.
         config: The block itself (wins over ``config_path``).
+        ledger: Where proxied calls' costs are recorded and the block's ``budgets``
+            read them: a ledger or its setting (``memory``, ``sqlite:///PATH``,
+            ``redis://…``; see :func:`~hybridchain.litellm.proxy_plan.open_ledger`).
+            Default: a memory ledger when the block has budgets, else none.
         **kwargs: LiteLLM's guardrail settings (``guardrail_name``, ``event_hook``,
             ``default_on``, …).
 
     Raises:
-        ConfigError: The block is invalid.
+        ConfigError: The block or the ``ledger`` setting is invalid.
         ValueError: ``pseudonymize`` mode without the ``post_call`` event hook (answers
             could not be restored).
     """
@@ -153,6 +176,7 @@ class HybridGuardrail(CustomGuardrail):
         complexity_routing: bool = True,
         config_path: str | None = None,
         config: HybridConfig | None = None,
+        ledger: str | Ledger | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -161,7 +185,24 @@ class HybridGuardrail(CustomGuardrail):
         self.config = config or proxy_config_block(config_path)
         """The ``hybridchain:`` block in force."""
         target = self.config.targets.get("local")
-        self.judge = RequestJudge(self.config.policy, threshold=self.config.router.threshold)
+        budgets = self.config.budgets
+        self.ledger: Ledger | None = (
+            open_ledger(ledger if ledger is not None else "memory")
+            if ledger is not None or budgets
+            else None
+        )
+        """Where proxied calls' costs go (``None``: not recorded)."""
+        self.cost_logger = HybridCostLogger(self.ledger) if self.ledger is not None else None
+        """Records each proxied call (fed by this guardrail's success events)."""
+        self.budget_guard = (
+            BudgetGuard(budgets, self.ledger) if budgets and self.ledger is not None else None
+        )
+        """The block's budgets over the ledger (``None`` without budgets)."""
+        self.judge = RequestJudge(
+            self.config.policy,
+            threshold=self.config.router.threshold,
+            budget_guard=self.budget_guard,
+        )
         """Scans and scores requests."""
         self.planner = ProxyPlanner(
             self.judge,
@@ -185,21 +226,37 @@ class HybridGuardrail(CustomGuardrail):
         """Scan the request and reroute, pseudonymize or block it (see the module docs).
 
         Raises:
-            fastapi.HTTPException: 400, the request is blocked (entity types only).
+            fastapi.HTTPException: 400, the request is blocked (entity types only); 429,
+                a cloud budget refuses it (names the budget).
         """
+        from fastapi import HTTPException
+
         model = str(data.get("model") or "")
         text_input = data.get("input", data.get("prompt"))
-        plan = self.planner.plan(
-            model, data.get("messages"), text_input, requested=_requested_route(model)
-        )
+        try:
+            plan = self.planner.plan(
+                model,
+                data.get("messages"),
+                text_input,
+                requested=_requested_route(model),
+                reroutable=str(call_type) in _REROUTABLE,
+            )
+        except BudgetExceededError as exc:
+            label = budget_label(exc.budget)
+            logger.warning("hybridchain refused a cloud request: the %s is spent", label)
+            detail = (
+                f"hybridchain: the {label} is spent; cloud requests are refused until it resets"
+            )
+            raise HTTPException(status_code=429, detail={"error": detail}) from None
+        spent = plan.decision.extra.get("budgets_exhausted")
+        if spent and plan.decision.target == "cloud":
+            logger.warning("hybridchain sent a request over a spent budget: %s", "; ".join(spent))
         _metadata(data)[DECISION_METADATA_KEY] = plan.decision.to_dict()
         if plan.action == "reroute" and str(call_type) not in _REROUTABLE:
             # `local_model` is a chat model group: an embedding (or other) call it
             # cannot serve is refused rather than sent on.
             plan = self.planner.blocked(plan)
         if plan.action == "block":
-            from fastapi import HTTPException
-
             logger.info("hybridchain blocked a %s request", plan.decision.sensitivity)
             raise HTTPException(status_code=400, detail={"error": str(plan.error)})
         if plan.action == "reroute":
@@ -244,6 +301,22 @@ class HybridGuardrail(CustomGuardrail):
     ) -> None:
         """Drop the mapping of a failed request."""
         self._take(request_data)
+
+    def log_success_event(
+        self, kwargs: Any, response_obj: Any, start_time: Any, end_time: Any
+    ) -> None:
+        """Record a successful call's cost in the ledger (once per call)."""
+        if self.cost_logger is not None:
+            self.cost_logger.log_success_event(kwargs, response_obj, start_time, end_time)
+
+    async def async_log_success_event(
+        self, kwargs: Any, response_obj: Any, start_time: Any, end_time: Any
+    ) -> None:
+        """Record a successful call's cost in the ledger (once per call)."""
+        if self.cost_logger is not None:
+            await self.cost_logger.async_log_success_event(
+                kwargs, response_obj, start_time, end_time
+            )
 
     async def async_filter_deployments(self, *args: Any, **kwargs: Any) -> list[dict[str, Any]]:
         """Drop cloud candidates of a request the policy keeps local (fallbacks included).

@@ -10,8 +10,12 @@ request dict. The order of the checks:
    request is a plain chat), rerouted to the local model group, or blocked. A request
    that cannot be rerouted (no local model group) is blocked.
 3. Public data goes where the client asked, unless ``complexity_routing`` is on: then a
-   chat scoring below the threshold, or meeting an exhausted cloud budget, goes to the
-   local model group.
+   chat scoring below the threshold goes to the local model group.
+4. Public data bound for the cloud meets the judge's budgets (its ``budget_guard``): an
+   exhausted ``route_local`` budget sends it to the local model group (or refuses it with
+   :class:`~hybridchain.core.cost.BudgetExceededError` when nothing local can serve it),
+   an exhausted ``raise`` budget refuses it, an exhausted ``warn`` budget lets it through
+   and names itself in ``decision.extra["budgets_exhausted"]``.
 
 The guardrail blocks, instead of rerouting, calls the local chat model group cannot
 serve (embeddings, images, …).
@@ -19,9 +23,16 @@ serve (embeddings, images, …).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from hybridchain.core.config import ConfigError
+from hybridchain.core.cost.budget import Budget, BudgetExceededError, BudgetGuard
+from hybridchain.core.cost.ledger import Ledger
+from hybridchain.core.cost.memory import MemoryLedger
+from hybridchain.core.cost.redis_ledger import RedisLedger
+from hybridchain.core.cost.sqlite import SQLiteLedger
 from hybridchain.core.decision import RouteDecision
 from hybridchain.core.findings import SensitivityReport
 from hybridchain.core.pseudonymize import Pseudonymizer
@@ -32,7 +43,15 @@ from hybridchain.errors import SensitiveDataError
 from hybridchain.litellm.judge import RequestJudge
 from hybridchain.litellm.tags import DeploymentRoute
 
-__all__ = ["COMPONENT", "GateMode", "PlanAction", "ProxyPlan", "ProxyPlanner"]
+__all__ = [
+    "COMPONENT",
+    "GateMode",
+    "PlanAction",
+    "ProxyPlan",
+    "ProxyPlanner",
+    "budget_label",
+    "open_ledger",
+]
 
 COMPONENT = "litellm_proxy"
 """``RouteDecision.component`` of the proxy guardrail's decisions."""
@@ -65,6 +84,54 @@ class ProxyPlan:
             return None
         level = self.decision.sensitivity or Sensitivity.RESTRICTED
         return SensitiveDataError(level, self.decision.findings)
+
+
+def open_ledger(spec: str | Ledger) -> Ledger:
+    """Return the ledger a proxy setting names.
+
+    Args:
+        spec: ``"memory"`` (this process only), ``"sqlite:///relative/path.db"`` or
+            ``"sqlite:////absolute/path.db"`` (shared by the processes on one host),
+            ``"redis://host:port/db"`` or ``"rediss://…"`` (shared by every host), or a
+            ready :class:`~hybridchain.core.cost.Ledger`.
+
+    Raises:
+        ConfigError: ``spec`` names no ledger (the message quotes it, password masked).
+
+    >>> type(open_ledger("memory")).__name__
+    'MemoryLedger'
+    >>> open_ledger("postgres://db/x")
+    Traceback (most recent call last):
+    ...
+    hybridchain.core.config.ConfigError: ledger must be 'memory', 'sqlite:///PATH' or \
+'redis://HOST:PORT/DB', got 'postgres://db/x'
+    """
+    if isinstance(spec, Ledger):
+        return spec
+    if not isinstance(spec, str):
+        raise ConfigError(f"ledger must be a string or a Ledger, got {type(spec).__name__}")
+    if spec.strip() == "memory":
+        return MemoryLedger()
+    if spec.startswith("sqlite:///") and len(spec) > len("sqlite:///"):
+        return SQLiteLedger(spec[len("sqlite:///") :])
+    if spec.startswith(("redis://", "rediss://")):
+        return RedisLedger(spec)
+    shown = re.sub(r"//[^/@]*@", "//***@", spec)
+    raise ConfigError(
+        f"ledger must be 'memory', 'sqlite:///PATH' or 'redis://HOST:PORT/DB', got {shown!r}"
+    )
+
+
+def budget_label(budget: Budget) -> str:
+    """Name a budget for logs and errors (its scope, limit, period and action).
+
+    >>> budget_label(Budget(limit_usd=5, action="raise"))
+    'cloud budget of 5 USD per day (action raise)'
+    """
+    return (
+        f"{budget.scope} budget of {budget.limit_usd:g} USD per {budget.period} "
+        f"(action {budget.action})"
+    )
 
 
 class ProxyPlanner:
@@ -107,6 +174,7 @@ class ProxyPlanner:
         input: Any = None,
         *,
         requested: DeploymentRoute,
+        reroutable: bool = True,
     ) -> ProxyPlan:
         """Return the plan for a request to ``model`` whose deployments are ``requested``.
 
@@ -115,6 +183,13 @@ class ProxyPlanner:
             messages: Chat messages (OpenAI shape).
             input: Any other text the request sends (``input``, ``prompt``).
             requested: ``local`` when every deployment of ``model`` is local.
+            reroutable: Whether the local model group can serve the call (a chat or
+                text completion); an exhausted budget refuses the others.
+
+        Raises:
+            BudgetExceededError: Public data bound for the cloud meets an exhausted
+                ``raise`` budget, or an exhausted ``route_local`` budget with nothing
+                local to serve it.
         """
         report = self.judge.scan(messages, input)
         extra: dict[str, Any] = {"mode": self.mode, "model_group": model}
@@ -123,7 +198,7 @@ class ProxyPlanner:
         if requested == "local":
             return self._plan("pass", "local", model, messages, report, extra, "local model group")
         if self.judge.cloud_allowed(report):
-            return self._public(model, messages, report, extra)
+            return self._public(model, messages, report, extra, reroutable)
         if self.mode == "pseudonymize" and input is None and not report.errors:
             masked = self._pseudonymize(model, messages, report, extra)
             if masked is not None:
@@ -152,15 +227,34 @@ class ProxyPlanner:
         return ProxyPlan("block", decision, plan.model, plan.messages)
 
     def _public(
-        self, model: str, messages: Any, report: SensitivityReport, extra: dict[str, Any]
+        self,
+        model: str,
+        messages: Any,
+        report: SensitivityReport,
+        extra: dict[str, Any],
+        reroutable: bool,
     ) -> ProxyPlan:
-        if not self.complexity_routing or self.local_model is None or not messages:
-            return self._plan("pass", "cloud", model, messages, report, extra, "public data")
-        decision = self.judge.decide_report(model, report, messages)
-        decision.extra.update(extra)
-        if decision.target == "local":
-            return ProxyPlan("reroute", decision, self.local_model, messages)
-        return ProxyPlan("pass", decision, model, messages)
+        guard = self.judge.budget_guard
+        if self.complexity_routing and self.local_model is not None and messages and reroutable:
+            # The judge weighs complexity and budgets together, as the SDK router does.
+            decision = self.judge.decide_report(model, report, messages)
+            decision.extra.update(extra)
+            if decision.target == "local":
+                return ProxyPlan("reroute", decision, self.local_model, messages)
+            plan = ProxyPlan("pass", decision, model, messages)
+        elif guard is not None and not guard.allows_cloud(model):
+            if self.local_model is None or not reroutable:
+                raise _exhausted(guard, model)
+            why = "cloud budget exhausted"
+            return self._plan("reroute", "local", self.local_model, messages, report, extra, why)
+        else:
+            plan = self._plan("pass", "cloud", model, messages, report, extra, "public data")
+        if guard is not None:
+            # Exhausted budgets left that let the request through are `warn` budgets.
+            spent = [budget_label(s.budget) for s in guard.check(model).exhausted]
+            if spent:
+                plan.decision.extra["budgets_exhausted"] = spent
+        return plan
 
     def _pseudonymize(
         self, model: str, messages: Any, report: SensitivityReport, extra: dict[str, Any]
@@ -201,3 +295,12 @@ class ProxyPlanner:
             COMPONENT, target, (why,), report.level, report.findings, extra=extra
         )
         return ProxyPlan(action, decision, model, messages)
+
+
+def _exhausted(guard: BudgetGuard, model: str) -> BudgetExceededError:
+    states = [s for s in guard.check(model).exhausted if s.budget.action != "warn"]
+    state = states[0] if states else None
+    if state is None:  # the period turned between the two reads: refuse all the same
+        budget = next(b for b in guard.budgets if b.action != "warn")
+        return BudgetExceededError(budget, budget.limit_usd)
+    return BudgetExceededError(state.budget, state.spent_usd)

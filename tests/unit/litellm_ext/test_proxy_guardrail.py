@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from litellm.types.utils import (
 )
 
 from hybridchain.core.config import ConfigError, HybridConfig
+from hybridchain.core.cost import BudgetWarning, MemoryLedger, RedisLedger, SQLiteLedger
 from hybridchain.core.detect.email import EmailDetector
 from hybridchain.errors import SensitiveDataError
 from hybridchain.litellm import (
@@ -31,6 +33,7 @@ from hybridchain.litellm import (
     ProxyPlanner,
     RequestJudge,
 )
+from hybridchain.litellm.proxy_plan import open_ledger
 
 pytestmark = pytest.mark.filterwarnings("ignore:Items? .*ReadOnly:UserWarning")
 
@@ -327,3 +330,156 @@ def test_settings_come_from_the_config_file(tmp_path: Path) -> None:
     path.write_text("hybridchain:\n  gate: {mode: shred}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"hybridchain\.gate\.mode"):
         HybridGuardrail(guardrail_name="h", event_hook="pre_call", config_path=str(path))
+
+
+# ------------------------------------------------------------------------------ budgets
+
+
+def budget_guardrail(action: str, limit: float = 0.01, **kwargs: Any) -> HybridGuardrail:
+    """A guardrail whose block has one daily cloud budget; 'HARD' prompts are complex."""
+    config = HybridConfig.model_validate(
+        {"budgets": [{"limit_usd": limit, "action": action}], **kwargs.pop("block", {})}
+    )
+    g = HybridGuardrail(
+        guardrail_name="hybridchain",
+        event_hook=["pre_call", "post_call"],
+        default_on=True,
+        config=config,
+        **{"local_model": "local-chat", **kwargs},
+    )
+    g.judge.scorer = FixedScorer()
+    return g
+
+
+async def spend(g: HybridGuardrail, usd: float, route: str = "cloud", call: str = "c1") -> None:
+    """Feed the guardrail the success event of one proxied call costing ``usd``."""
+    kwargs = {
+        "litellm_call_id": call,
+        "model": "gpt-4o",
+        "response_cost": usd,
+        "metadata": {"model_info": {"hybridchain": route}},
+    }
+    now = time.time()
+    await g.async_log_success_event(kwargs, None, now - 1.0, now)
+
+
+def hard(model: str = "cloud-chat") -> dict[str, Any]:
+    return {"model": model, "messages": user(f"{HARD}: explain it"), "metadata": {}}
+
+
+async def test_a_spent_route_local_budget_reroutes_public_complex_requests() -> None:
+    g = budget_guardrail("route_local")
+    assert (await pre_call(g, hard()))["model"] == "cloud-chat"
+    await spend(g, 5.0, route="local", call="local-call")  # local calls spend no budget
+    await spend(g, 0.004)
+    await spend(g, 0.004)  # the same call id twice counts once: not yet past 80%
+    assert (await pre_call(g, hard()))["model"] == "cloud-chat"
+    await spend(g, 0.0045, call="c2")
+    with pytest.warns(BudgetWarning, match="past 80%"):
+        assert (await pre_call(g, hard()))["model"] == "cloud-chat"
+    await spend(g, 0.002, call="c3")
+    out = await pre_call(g, hard())
+    assert out["model"] == "local-chat"
+    decision = out["metadata"][DECISION_METADATA_KEY]
+    assert decision["target"] == "local" and "cloud budget exhausted" in decision["reasons"]
+    # Sensitive requests still stay local, and requests to a local group pass untouched.
+    assert (await pre_call(g, hard() | {"messages": user(f"SSN {SSN}")}))["model"] == "local-chat"
+
+
+async def test_a_spent_budget_applies_without_complexity_routing() -> None:
+    g = budget_guardrail("route_local", complexity_routing=False)
+    simple = {"model": "cloud-chat", "messages": user("hi"), "metadata": {}}
+    assert (await pre_call(g, simple))["model"] == "cloud-chat"
+    await spend(g, 0.02)
+    out = await pre_call(g, simple)
+    assert out["model"] == "local-chat"
+    assert out["metadata"][DECISION_METADATA_KEY]["reasons"] == ["cloud budget exhausted"]
+
+
+async def test_a_spent_route_local_budget_refuses_what_local_cannot_serve() -> None:
+    g = budget_guardrail("route_local")
+    await spend(g, 0.02)
+    with pytest.raises(HTTPException) as info:
+        await pre_call(g, {"model": "cloud-embed", "input": ["hello"]}, "aembedding")
+    assert info.value.status_code == 429
+    assert "cloud budget of 0.01 USD per day (action route_local)" in str(info.value.detail)
+
+
+async def test_a_spent_raise_budget_refuses_with_429_naming_the_budget(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    g = budget_guardrail("raise")
+    await spend(g, 0.02)
+    with pytest.raises(HTTPException) as info:
+        await pre_call(g, hard())
+    assert info.value.status_code == 429
+    detail = str(info.value.detail)
+    assert "cloud budget of 0.01 USD per day (action raise) is spent" in detail
+    assert "explain it" not in detail + caplog.text  # the budget, not the request
+    # Simple and sensitive requests never needed the cloud: they still go local.
+    assert (await pre_call(g, hard() | {"messages": user("hi")}))["model"] == "local-chat"
+    assert (await pre_call(g, hard() | {"messages": user(f"SSN {SSN}")}))["model"] == "local-chat"
+
+
+async def test_a_spent_warn_budget_lets_requests_through_with_a_logged_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    g = budget_guardrail("warn")
+    await spend(g, 0.02)
+    with pytest.warns(BudgetWarning, match="exhausted"):
+        out = await pre_call(g, hard())
+    assert out["model"] == "cloud-chat"
+    label = "cloud budget of 0.01 USD per day (action warn)"
+    assert out["metadata"][DECISION_METADATA_KEY]["extra"]["budgets_exhausted"] == [label]
+    assert any(r.levelname == "WARNING" and label in r.getMessage() for r in caplog.records)
+
+
+def test_without_budgets_or_ledger_nothing_is_recorded() -> None:
+    g = guardrail()
+    assert (g.ledger, g.cost_logger, g.budget_guard, g.judge.budget_guard) == (None,) * 4
+
+
+async def test_proxy_workers_share_spending_through_a_sqlite_ledger(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    one, two = budget_guardrail("route_local", ledger=url), budget_guardrail("raise", ledger=url)
+    try:
+        assert isinstance(one.ledger, SQLiteLedger)
+        await spend(one, 0.02)
+        assert (await pre_call(one, hard()))["model"] == "local-chat"
+        with pytest.raises(HTTPException, match="429"):
+            await pre_call(two, hard())
+    finally:
+        for g in (one, two):
+            assert g.ledger is not None
+            g.ledger.close()
+
+
+def test_ledger_settings_are_read_and_bad_ones_named(tmp_path: Path) -> None:
+    assert isinstance(open_ledger("memory"), MemoryLedger)
+    assert isinstance(open_ledger("redis://127.0.0.1:6399/0"), RedisLedger)  # connects lazily
+    ledger = MemoryLedger()
+    assert open_ledger(ledger) is ledger
+    for bad in ("sqlite://", "sqlite:///", "postgres://db/x", "ledger.db", ""):
+        with pytest.raises(ConfigError, match=f"got {bad!r}"):
+            open_ledger(bad)
+    with pytest.raises(ConfigError, match=r"got 'mysql://\*\*\*@db/x'") as info:
+        open_ledger("mysql://admin:hunter2@db/x")
+    assert "hunter2" not in str(info.value)
+    with pytest.raises(ConfigError, match="ledger must be"):
+        budget_guardrail("raise", ledger="sqlite:/nope.db")
+
+
+def test_ledger_and_budgets_come_from_the_proxy_config(tmp_path: Path) -> None:
+    path = tmp_path / "proxy.yaml"
+    path.write_text(
+        "hybridchain:\n  budgets:\n    - {limit_usd: 2, period: month, action: raise}\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "spent.db"
+    g = HybridGuardrail(
+        guardrail_name="h", event_hook="pre_call", config_path=str(path), ledger=f"sqlite:///{db}"
+    )
+    assert g.budget_guard is not None and g.judge.budget_guard is g.budget_guard
+    assert [b.period for b in g.budget_guard.budgets] == ["month"]
+    assert db.exists() and isinstance(g.budget_guard.ledger, SQLiteLedger)
+    g.budget_guard.ledger.close()
