@@ -84,3 +84,36 @@ def test_spaced_run_offsets_cover_the_original() -> None:
     start = n.text.index("4111")
     a, b = n.original_span(start, start + len("4111-1111-1111-1111"))
     assert original[a:b] == "4 1 1 1 - 1 1 1 1 - 1 1 1 1 - 1 1 1 1"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (r"note\n4111 1111 1111 1111", "note\n4111 1111 1111 1111"),
+        (r"jos\u00e9@example.com", "josé@example.com"),
+        (r"say \"hi\"\tnow", 'say "hi"\tnow'),
+        (r"\uff14\uff11", "41"),  # full-width digits, escaped: decoded, then NFKC
+        (r"a\\nb", "a\\nb"),  # an escaped backslash and a letter, not a line break
+        (r"\ud83d\ude00 stays", r"\ud83d\ude00 stays"),  # surrogates stay as written
+    ],
+)
+def test_decodes_string_escapes(text: str, expected: str) -> None:
+    assert normalize(text).text == expected
+
+
+def test_escape_offsets_cover_the_whole_escape() -> None:
+    text = r"x\u00e9\n4111"
+    n = normalize(text)
+    assert n.text == "xé\n4111"
+    assert n.original_span(1, 2) == (1, 7)  # é ← \u00e9
+    assert n.original_span(3, 7) == (9, 13)  # the digits, after the two-character \n
+
+
+def test_a_json_tool_result_hides_nothing() -> None:
+    import json
+
+    from hybridchain import SensitivityGate
+
+    blob = json.dumps({"note": "call\n4111 1111 1111 1111\nthanks", "to": "josé@example.com"})
+    report = SensitivityGate().scan([{"role": "tool", "tool_call_id": "1", "content": blob}])
+    assert sorted(f.entity_type for f in report.findings) == ["CREDIT_CARD", "EMAIL_ADDRESS"]

@@ -12,7 +12,8 @@ _LOCAL_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01
 _MAX_LOCAL = 64
 # The domain is matched forward from each "@". Every repetition is bounded and each label is
 # closed by a "." that the label class excludes, so nothing backtracks far.
-_DOMAIN = re.compile(r"(?:[A-Za-z0-9\-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9\-])")
+# Labels may be internationalized (``bücher.de``); ``[^\W_]`` is a letter or digit of any script.
+_DOMAIN = re.compile(r"(?:(?:[^\W_]|-){1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9\-])")
 # The ``scheme://user:`` head of a URL whose ``password@host`` would read as an address.
 _URL_USER = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{0,19}://[^\s/?#@:]{0,64}:\Z")
 _MAX_URL_HEAD = 20 + 3 + 64 + 1
@@ -26,6 +27,8 @@ class EmailDetector:
 
     >>> [(f.start, f.end) for f in EmailDetector().detect("mail jane.doe@example.org now")]
     [(5, 25)]
+    >>> [(f.start, f.end) for f in EmailDetector().detect("to josé@bücher.de")]
+    [(3, 17)]
     """
 
     name: str = "email"
@@ -57,7 +60,8 @@ def _local_start(text: str, at: int) -> int:
     """
     start = at
     floor = max(0, at - _MAX_LOCAL - 1)
-    while start > floor and text[start - 1] in _LOCAL_CHARS:
+    # Letters and digits of any script too: ``josé@…`` and ``名前@…`` are addresses (RFC 6531).
+    while start > floor and (text[start - 1] in _LOCAL_CHARS or text[start - 1].isalnum()):
         start -= 1
     if at - start > _MAX_LOCAL:
         return at

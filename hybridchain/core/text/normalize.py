@@ -34,6 +34,12 @@ _ONE_LETTER_WORDS = frozenset("aI")
 _WORD_AFTER = re.compile(r" [A-Za-z]{2}")
 _WORD_BEFORE = re.compile(r"[A-Za-z]{2} \Z")
 _LETTER_PAIR = re.compile(r"[A-Z][ .\-]{1,3}[A-Z](?![A-Za-z])")
+# JSON (and most languages') string escapes, as in a tool result or a pasted JSON blob:
+# `"note\n4111 1111 1111 1111"` hides the card behind an `n` glued to its first digit, and
+# `jos\u00e9@example.com` splits an address. One pass, left to right, so `\\n` is an escaped
+# backslash and a letter, never a line break.
+_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|[nrtbf\"\\/])")
+_ESCAPED = {"n": "\n", "r": "\n", "t": "\t", "b": " ", "f": " ", '"': '"', "\\": "\\", "/": "/"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +123,19 @@ def _rewrite(
     return "".join(out), new_starts, new_ends
 
 
+def _escape_edits(text: str) -> list[tuple[int, int, str]]:
+    if "\\" not in text:
+        return []
+    edits: list[tuple[int, int, str]] = []
+    for m in _ESCAPE.finditer(text):
+        code = m.group()[1:]
+        if code[0] != "u":
+            edits.append((m.start(), m.end(), _ESCAPED[code]))
+        elif not 0xD800 <= (point := int(code[1:], 16)) <= 0xDFFF:  # surrogates stay as written
+            edits.append((m.start(), m.end(), chr(point)))
+    return edits
+
+
 def _spelled_edits(text: str) -> list[tuple[int, int, str]]:
     lowered = text.lower()
     edits: list[tuple[int, int, str]] = []
@@ -196,9 +215,10 @@ def _spaced_edits(text: str) -> list[tuple[int, int, str]]:
 
 
 def normalize(text: str) -> NormalizedText:
-    """Normalize ``text`` for detection and keep the offset map.
+    r"""Normalize ``text`` for detection and keep the offset map.
 
-    Applies NFKC (full-width digits become ASCII), drops invisible format
+    Decodes string escapes (``\n``, ``\"``, ``\u00e9``: JSON in a tool result or a
+    pasted blob), applies NFKC (full-width digits become ASCII), drops invisible format
     characters (zero-width spaces, soft hyphens), rewrites spelled-out or defanged
     addresses (``jo [at] example [dot] com``, ``10[.]0[.]0[.]7``), and joins values
     typed one character at a time (``4 1 1 1 - 1 1 1 1 …``). Ordinary groupings such
@@ -211,17 +231,25 @@ def normalize(text: str) -> NormalizedText:
         The normalized text with a map back to ``text``; plain ASCII text with
         nothing spelled out is returned as is, without a map.
     """
-    unicode_changes = _has_invisible_or_compat(text)
+    current = text
+    starts: list[int] = []
+    ends: list[int] = []
+    escapes = _escape_edits(text)
+    if escapes:
+        starts, ends = list(range(len(text))), list(range(1, len(text) + 1))
+        current, starts, ends = _rewrite(text, starts, ends, escapes)
+    unicode_changes = _has_invisible_or_compat(current)
     if unicode_changes:
-        chars, starts, ends = _unicode_pass(text)
-        current = "".join(chars)
-    else:
-        current = text
+        chars, char_starts, char_ends = _unicode_pass(current)
+        if escapes:  # compose with the escape pass's map
+            char_starts = [starts[i] for i in char_starts]
+            char_ends = [ends[i - 1] for i in char_ends]
+        current, starts, ends = "".join(chars), char_starts, char_ends
     edits = _spelled_edits(current)
     spaced = _spaced_edits(current)
-    if not edits and not spaced and not unicode_changes:
+    if not edits and not spaced and not unicode_changes and not escapes:
         return NormalizedText(text)
-    if not unicode_changes:
+    if not unicode_changes and not escapes:
         starts = list(range(len(text)))
         ends = list(range(1, len(text) + 1))
     if edits:
