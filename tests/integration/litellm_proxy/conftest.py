@@ -8,7 +8,7 @@ import secrets
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,10 +82,17 @@ def cloud() -> Iterator[RecorderServer]:
 
 
 def _start_proxy(
-    tmp: Path, local: LocalServer, cloud: RecorderServer, mode: str
+    tmp: Path,
+    local: LocalServer,
+    cloud: RecorderServer,
+    mode: str,
+    edit: Callable[[dict[str, Any]], None] | None = None,
 ) -> Iterator[Proxy]:
     config = tmp / f"litellm-{mode}.yaml"
-    config.write_text(yaml.safe_dump(proxy_config(local, cloud, mode)), encoding="utf-8")
+    settings = proxy_config(local, cloud, mode)
+    if edit is not None:
+        edit(settings)
+    config.write_text(yaml.safe_dump(settings), encoding="utf-8")
     key = f"sk-{secrets.token_hex(16)}"
     env = {**os.environ, "LITELLM_LOCAL_MODEL_COST_MAP": "True", "LITELLM_MASTER_KEY": key}
     env.pop("DATABASE_URL", None)
@@ -125,6 +132,30 @@ def pseudonymize_proxy(
 ) -> Iterator[Proxy]:
     """The proxy with the guardrail in ``pseudonymize`` mode."""
     yield from _start_proxy(tmp_path_factory.mktemp("proxy"), local_server, cloud, "pseudonymize")
+
+
+@pytest.fixture(scope="module")
+def budget_ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The SQLite ledger file of ``budget_proxy``."""
+    return tmp_path_factory.mktemp("ledger") / "ledger.db"
+
+
+@pytest.fixture(scope="module")
+def budget_proxy(
+    tmp_path_factory: pytest.TempPathFactory,
+    local_server: LocalServer,
+    cloud: RecorderServer,
+    budget_ledger: Path,
+) -> Iterator[Proxy]:
+    """The ``route`` proxy with a tiny daily cloud budget over a SQLite ledger."""
+
+    def edit(config: dict[str, Any]) -> None:
+        config["hybridchain"]["budgets"] = [{"limit_usd": 1e-9, "action": "route_local"}]
+        guardrail = config["guardrails"][0]["litellm_params"]
+        guardrail["ledger"] = f"sqlite:///{budget_ledger}"
+
+    tmp = tmp_path_factory.mktemp("proxy")
+    yield from _start_proxy(tmp, local_server, cloud, "route", edit)
 
 
 @pytest.fixture(autouse=True)

@@ -483,3 +483,23 @@ def test_ledger_and_budgets_come_from_the_proxy_config(tmp_path: Path) -> None:
     assert [b.period for b in g.budget_guard.budgets] == ["month"]
     assert db.exists() and isinstance(g.budget_guard.ledger, SQLiteLedger)
     g.budget_guard.ledger.close()
+
+
+def test_the_example_configs_commented_budget_and_ledger_work_uncommented(tmp_path: Path) -> None:
+    example = Path(__file__).parents[3] / "examples" / "litellm_proxy" / "config.yaml"
+    lines = example.read_text(encoding="utf-8").splitlines()
+    ledger = next(line.split("#")[1].strip() for line in lines if "# ledger:" in line)
+    assert ledger.startswith("ledger: sqlite:///")
+    # The commented budget closes the file's `hybridchain:` block: uncommented, it is in it.
+    budget = [line.replace("# ", "", 1) for line in lines if line.startswith("  # ")]
+    assert budget[0].strip().startswith("budgets:")
+    path = tmp_path / "proxy.yaml"
+    path.write_text("\n".join([*lines, *budget]), "utf-8")
+    db = tmp_path / "ledger.db"
+    g = HybridGuardrail(
+        guardrail_name="h", event_hook="pre_call", config_path=str(path), ledger=f"sqlite:///{db}"
+    )
+    assert g.budget_guard is not None
+    assert [(b.limit_usd, b.action) for b in g.budget_guard.budgets] == [(20, "route_local")]
+    assert db.exists()
+    g.budget_guard.ledger.close()
