@@ -5,7 +5,6 @@ Pure hybridchain: no LiteLLM import, so it can be tested and reused on its own.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,10 +13,9 @@ from hybridchain.core.cost.budget import BudgetExceededError, BudgetGuard
 from hybridchain.core.decision import RouteDecision
 from hybridchain.core.detect.base import Detector
 from hybridchain.core.detect.defaults import default_detectors
-from hybridchain.core.findings import Finding, SensitivityReport
+from hybridchain.core.findings import SensitivityReport
 from hybridchain.core.policy import SensitivityPolicy
-from hybridchain.core.scan import Scanner, TextPiece, collect_pieces
-from hybridchain.core.sensitivity import Sensitivity
+from hybridchain.core.scan import Scanner, collect_pieces
 from hybridchain.errors import HybridchainError, SensitiveDataError
 from hybridchain.litellm.tags import DeploymentRoute
 
@@ -72,7 +70,7 @@ class RequestJudge:
         pieces = collect_pieces(messages) if messages else []
         if input:
             pieces.extend(collect_pieces(input))
-        return _without_placeholders(self.scanner.scan_pieces(pieces), pieces, self.policy)
+        return self.scanner.scan_pieces(pieces)
 
     def cloud_allowed(self, report: SensitivityReport) -> bool:
         """Whether the policy lets a request with this report reach the cloud."""
@@ -172,29 +170,3 @@ class RequestJudge:
         for state in self.budget_guard.check(model).exhausted:
             raise BudgetExceededError(state.budget, state.spent_usd)
         raise HybridchainError("the cloud budget is exhausted and no local deployment exists")
-
-
-# A finding that is nothing but one of hybridchain's placeholders (a detector reading
-# ``address: '<LOCATION_1>'`` by its context) is no value: a pseudonymized request
-# must not be stopped by the deployment-level re-check for its own placeholders.
-_PLACEHOLDER_ONLY = re.compile(r"[\s'\"`(]*<[A-Z][A-Z0-9_]{0,40}_\d{1,6}>[\s'\"`),;]*")
-
-
-def _without_placeholders(
-    report: SensitivityReport, pieces: Sequence[TextPiece], policy: SensitivityPolicy
-) -> SensitivityReport:
-    if not report.findings:
-        return report
-    texts = {(p.message_index, p.path): p.text for p in pieces}
-
-    def placeholder(f: Finding) -> bool:
-        text = texts.get((f.message_index, f.path), "")
-        return _PLACEHOLDER_ONLY.fullmatch(text[f.start : f.end]) is not None
-
-    kept = tuple(f for f in report.findings if not placeholder(f))
-    if len(kept) == len(report.findings):
-        return report
-    level = max((policy.level_of(f) for f in kept), default=Sensitivity.PUBLIC)
-    if report.errors:
-        level = max(level, policy.on_detector_error)
-    return SensitivityReport(level, kept, report.errors)
