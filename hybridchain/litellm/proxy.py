@@ -40,7 +40,8 @@ What it does, at three LiteLLM hooks:
 * ``async_pre_call_deployment_hook`` and ``async_filter_deployments`` (every deployment
   LiteLLM picks, retries and ``fallbacks`` included): the checks of
   :class:`~hybridchain.litellm.guard.HybridFallbackGuard`, so a request the policy keeps
-  local never reaches a cloud deployment, even when a client disables the guardrail.
+  local never reaches a cloud deployment, even when a client disables the guardrail;
+  and a cloud deployment is refused once a ``route_local`` or ``raise`` budget is spent.
 * ``async_post_call_success_hook`` and ``async_post_call_streaming_iterator_hook``:
   put the real values back into a pseudonymized request's answer (also when a stream
   splits a placeholder across chunks). The mapping lives in memory for that request only.
@@ -59,9 +60,10 @@ closed). The proxy needs a master key (``general_settings.master_key``); see the
 config for the rest.
 
 Limits: pseudonymized streams restore tool-call argument fragments only when a whole
-placeholder arrives in one fragment. Budgets are checked once per request, before
-routing: a LiteLLM fallback from a local to a cloud deployment is not re-checked, and
-calls already in flight when a budget runs out are still counted. Budgets scoped to a
+placeholder arrives in one fragment. Budgets are checked before routing and again at
+every cloud deployment LiteLLM picks (a ``route_local`` or ``raise`` budget spent by
+then refuses it, fallbacks and retries included); a call's cost counts once LiteLLM
+logs it, so calls in flight when a budget runs out may overspend it. Budgets scoped to a
 ``model`` compare the requested model group with the ledger's (provider) model name, and
 ``tag`` budgets see no request tags here: scope proxy budgets to ``cloud``.
 """
@@ -83,9 +85,15 @@ from hybridchain.core.cost.ledger import Ledger
 from hybridchain.core.pseudonymize import Pseudonymizer, StreamRestorer
 from hybridchain.litellm._deps import require_litellm
 from hybridchain.litellm.cost_logger import HybridCostLogger
-from hybridchain.litellm.guard import HybridFallbackGuard
+from hybridchain.litellm.guard import HybridFallbackGuard, call_route
 from hybridchain.litellm.judge import DECISION_METADATA_KEY, RequestJudge
-from hybridchain.litellm.proxy_plan import ProxyPlan, ProxyPlanner, budget_label, open_ledger
+from hybridchain.litellm.proxy_plan import (
+    ProxyPlan,
+    ProxyPlanner,
+    budget_label,
+    budget_refusal,
+    open_ledger,
+)
 from hybridchain.litellm.tags import DeploymentRoute, deployment_route
 
 require_litellm("HybridGuardrail")
@@ -331,12 +339,22 @@ class HybridGuardrail(CustomGuardrail):
     async def async_pre_call_deployment_hook(
         self, kwargs: dict[str, Any], call_type: Any
     ) -> dict[str, Any] | None:
-        """Refuse to call a cloud deployment with data the policy keeps local.
+        """Refuse to call a cloud deployment with data the policy keeps local, or over budget.
 
         Raises:
             SensitiveDataError: The deployment is cloud and the level may not go there.
+            BudgetExceededError: The deployment is cloud and a ``route_local`` or
+                ``raise`` budget is spent (a fallback or retry to the cloud included).
         """
         await self.fallback_guard.async_pre_call_deployment_hook(kwargs, call_type)
+        if self.budget_guard is not None and call_route(kwargs) == "cloud":
+            refusal = budget_refusal(self.budget_guard, _model_group(kwargs))
+            if refusal is not None:
+                logger.warning(
+                    "hybridchain refused a cloud deployment: the %s is spent",
+                    budget_label(refusal.budget),
+                )
+                raise refusal
         return kwargs
 
     def _remember(self, data: dict[str, Any], plan: ProxyPlan) -> None:
@@ -368,6 +386,15 @@ def _metadata(data: dict[str, Any]) -> dict[str, Any]:
             return meta
     meta = data["metadata"] = {}
     return meta
+
+
+def _model_group(kwargs: Mapping[str, Any]) -> str | None:
+    for name in _METADATA_KEYS:
+        meta = kwargs.get(name)
+        if isinstance(meta, Mapping) and meta.get("model_group"):
+            return str(meta["model_group"])
+    model = kwargs.get("model")
+    return str(model) if model else None
 
 
 def _requested_route(model: str) -> DeploymentRoute:

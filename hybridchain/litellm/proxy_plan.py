@@ -50,6 +50,7 @@ __all__ = [
     "ProxyPlan",
     "ProxyPlanner",
     "budget_label",
+    "budget_refusal",
     "open_ledger",
 ]
 
@@ -132,6 +133,22 @@ def budget_label(budget: Budget) -> str:
         f"{budget.scope} budget of {budget.limit_usd:g} USD per {budget.period} "
         f"(action {budget.action})"
     )
+
+
+def budget_refusal(guard: BudgetGuard, model: str | None) -> BudgetExceededError | None:
+    """Return why a cloud call to ``model`` is over budget, or ``None`` when it is not.
+
+    Only spent ``route_local`` and ``raise`` budgets refuse; spent ``warn`` budgets let
+    the call through. Reads the ledger without warning.
+
+    >>> guard = BudgetGuard([Budget(limit_usd=0, action="raise")], MemoryLedger())
+    >>> print(budget_refusal(guard, "gpt-4o"))
+    daily budget for cloud exhausted: spent 0.000000 of 0.000000 USD
+    """
+    for state in guard.check(model).exhausted:
+        if state.budget.action != "warn":
+            return BudgetExceededError(state.budget, state.spent_usd)
+    return None
 
 
 class ProxyPlanner:
@@ -243,10 +260,15 @@ class ProxyPlanner:
                 return ProxyPlan("reroute", decision, self.local_model, messages)
             plan = ProxyPlan("pass", decision, model, messages)
         elif guard is not None and not guard.allows_cloud(model):
-            if self.local_model is None or not reroutable:
-                raise _exhausted(guard, model)
-            why = "cloud budget exhausted"
-            return self._plan("reroute", "local", self.local_model, messages, report, extra, why)
+            if self.local_model is not None and reroutable:
+                why = "cloud budget exhausted"
+                return self._plan(
+                    "reroute", "local", self.local_model, messages, report, extra, why
+                )
+            refusal = budget_refusal(guard, model)
+            if refusal is not None:  # None: the period turned since, the budget is fresh
+                raise refusal
+            plan = self._plan("pass", "cloud", model, messages, report, extra, "public data")
         else:
             plan = self._plan("pass", "cloud", model, messages, report, extra, "public data")
         if guard is not None:
@@ -295,12 +317,3 @@ class ProxyPlanner:
             COMPONENT, target, (why,), report.level, report.findings, extra=extra
         )
         return ProxyPlan(action, decision, model, messages)
-
-
-def _exhausted(guard: BudgetGuard, model: str) -> BudgetExceededError:
-    states = [s for s in guard.check(model).exhausted if s.budget.action != "warn"]
-    state = states[0] if states else None
-    if state is None:  # the period turned between the two reads: refuse all the same
-        budget = next(b for b in guard.budgets if b.action != "warn")
-        return BudgetExceededError(budget, budget.limit_usd)
-    return BudgetExceededError(state.budget, state.spent_usd)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openai import APIError
 
 from hybridchain.core.cost import SQLiteLedger
 from hybridchain.local import LocalServer
@@ -48,4 +49,12 @@ def test_a_spent_cloud_budget_keeps_the_next_complex_request_local(
     answer, base = chat(budget_proxy, ask)
     assert base.rstrip("/") == local_server.base_url.rstrip("/")
     assert answer
+    assert len(cloud.requests) == before + 1
+    # A LiteLLM fallback to the cloud (from a local group that is down) is refused too.
+    try:
+        _, base = chat(budget_proxy, ask, model="dead-local")
+    except APIError:
+        pass
+    else:
+        assert base.rstrip("/") == local_server.base_url.rstrip("/")
     assert len(cloud.requests) == before + 1

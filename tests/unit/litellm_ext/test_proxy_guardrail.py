@@ -24,7 +24,13 @@ from litellm.types.utils import (
 )
 
 from hybridchain.core.config import ConfigError, HybridConfig
-from hybridchain.core.cost import BudgetWarning, MemoryLedger, RedisLedger, SQLiteLedger
+from hybridchain.core.cost import (
+    BudgetExceededError,
+    BudgetWarning,
+    MemoryLedger,
+    RedisLedger,
+    SQLiteLedger,
+)
 from hybridchain.core.detect.email import EmailDetector
 from hybridchain.errors import SensitiveDataError
 from hybridchain.litellm import (
@@ -503,3 +509,23 @@ def test_the_example_configs_commented_budget_and_ledger_work_uncommented(tmp_pa
     assert [(b.limit_usd, b.action) for b in g.budget_guard.budgets] == [(20, "route_local")]
     assert db.exists()
     g.budget_guard.ledger.close()
+
+
+@pytest.mark.parametrize("action", ["route_local", "raise"])
+async def test_a_spent_budget_refuses_cloud_deployments_fallbacks_included(action: str) -> None:
+    g = budget_guardrail(action)
+    meta = {"model_group": "cloud-chat", "model_info": {"hybridchain": "cloud"}}
+    to_cloud = {"model": "openai/gpt-4o", "messages": user("hi"), "metadata": meta}
+    assert await g.async_pre_call_deployment_hook(to_cloud, None) is to_cloud
+    await spend(g, 0.02)
+    with pytest.raises(BudgetExceededError, match="budget for cloud exhausted"):
+        await g.async_pre_call_deployment_hook(to_cloud, None)
+    to_local = to_cloud | {"metadata": {"model_info": {"hybridchain": "local"}}}
+    assert await g.async_pre_call_deployment_hook(to_local, None) is to_local
+
+
+async def test_a_spent_warn_budget_lets_cloud_deployments_through() -> None:
+    g = budget_guardrail("warn")
+    await spend(g, 0.02)
+    to_cloud = {"messages": user("hi"), "metadata": {"model_info": {"hybridchain": "cloud"}}}
+    assert await g.async_pre_call_deployment_hook(to_cloud, None) is to_cloud
