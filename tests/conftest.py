@@ -21,3 +21,8 @@ settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHES
 
 # LiteLLM must use its bundled price map: tests never fetch it.
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+# `--doctest-modules` would import every conftest.py as a module named `conftest`; test
+# folders are not packages, so two of them in one run clash ("import file mismatch").
+# They hold no doctests: pytest still loads them as conftests, it just does not collect them.
+collect_ignore_glob = ["conftest.py", "**/conftest.py"]
