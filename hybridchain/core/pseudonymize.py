@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from hybridchain.core.findings import Finding
 
-__all__ = ["PLACEHOLDER_RE", "Pseudonymizer", "StreamRestorer"]
+__all__ = ["PLACEHOLDER_RE", "Pseudonymizer", "StreamRestorer", "json_string_content"]
 
 PLACEHOLDER_RE = re.compile(r"<[A-Z][A-Z0-9_]{0,40}_\d{1,6}>")
 """What a placeholder looks like (``<EMAIL_ADDRESS_1>``)."""
 _PLACEHOLDER = PLACEHOLDER_RE
 _PARTIAL_TAIL = re.compile(r"<[A-Z0-9_]{0,48}\Z")
 _MAX_PLACEHOLDER = 50
+
+
+def json_string_content(value: str) -> str:
+    r"""Return ``value`` escaped as the inside of a JSON string (no surrounding quotes).
+
+    >>> json_string_content('a "b"\n')
+    'a \\"b\\"\\n'
+    """
+    return json.dumps(value, ensure_ascii=False)[1:-1]
 
 
 def _value_key(value: str) -> str:
@@ -100,11 +110,32 @@ class Pseudonymizer:
         out.append(text[pos:])
         return "".join(out)
 
-    def restore(self, text: str) -> str:
-        """Put the original values back in place of this request's placeholders."""
+    def restore(self, text: str, escape: Callable[[str], str] | None = None) -> str:
+        r"""Put the original values back in place of this request's placeholders.
+
+        Args:
+            text: Text that may hold placeholders.
+            escape: Applied to each value put back, e.g. to keep JSON text valid
+                (:func:`json_string_content`).
+
+        Returns:
+            ``text`` with this request's placeholders replaced by their values.
+
+        >>> p = Pseudonymizer()
+        >>> ph = p.placeholder_for("PERSON", 'Ann "Nan" Lee')
+        >>> p.restore('{"who": "' + ph + '"}', escape=json_string_content)
+        '{"who": "Ann \\"Nan\\" Lee"}'
+        """
         if not self._values or "<" not in text:
             return text
-        return _PLACEHOLDER.sub(lambda m: self._values.get(m.group(), m.group()), text)
+
+        def value(m: re.Match[str]) -> str:
+            found = self._values.get(m.group())
+            if found is None:
+                return m.group()
+            return found if escape is None else escape(found)
+
+        return _PLACEHOLDER.sub(value, text)
 
     def stream_restorer(self) -> StreamRestorer:
         """Return a restorer for text that arrives in chunks."""

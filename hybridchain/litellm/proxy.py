@@ -82,7 +82,7 @@ import yaml
 from hybridchain.core.config import ConfigError, HybridConfig, load_config
 from hybridchain.core.cost.budget import BudgetExceededError, BudgetGuard
 from hybridchain.core.cost.ledger import Ledger
-from hybridchain.core.pseudonymize import Pseudonymizer, StreamRestorer
+from hybridchain.core.pseudonymize import Pseudonymizer, StreamRestorer, json_string_content
 from hybridchain.litellm._deps import require_litellm
 from hybridchain.litellm.cost_logger import HybridCostLogger
 from hybridchain.litellm.guard import HybridFallbackGuard, call_route
@@ -423,7 +423,8 @@ def _restore_response(response: Any, pseudonymizer: Pseudonymizer) -> None:
         for call in getattr(message, "tool_calls", None) or []:
             function = getattr(call, "function", None)
             if function is not None and isinstance(function.arguments, str):
-                function.arguments = pseudonymizer.restore(function.arguments)
+                # JSON text: a value with quotes or line breaks must stay escaped.
+                function.arguments = pseudonymizer.restore(function.arguments, json_string_content)
 
 
 def _restore_chunk(
@@ -443,8 +444,8 @@ def _restore_chunk(
         for call in getattr(delta, "tool_calls", None) or []:
             function = getattr(call, "function", None)
             if function is not None and isinstance(function.arguments, str):
-                # Argument fragments are short; restore what arrives whole.
-                function.arguments = pseudonymizer.restore(function.arguments)
+                # Argument fragments are short; restore what arrives whole, JSON-escaped.
+                function.arguments = pseudonymizer.restore(function.arguments, json_string_content)
 
 
 def _text_chunk(texts: Mapping[int, str]) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -529,3 +530,29 @@ async def test_a_spent_warn_budget_lets_cloud_deployments_through() -> None:
     await spend(g, 0.02)
     to_cloud = {"messages": user("hi"), "metadata": {"model_info": {"hybridchain": "cloud"}}}
     assert await g.async_pre_call_deployment_hook(to_cloud, None) is to_cloud
+
+
+async def test_restored_tool_call_arguments_stay_valid_json() -> None:
+    # A value with line breaks (a private key) put back into JSON arguments stays escaped.
+    pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----"
+    g = guardrail("pseudonymize")
+    data = {
+        "model": "cloud-chat",
+        "messages": user(f"{HARD} store this key:\n{pem}"),
+        "metadata": {},
+    }
+    out = await pre_call(g, data)
+    assert pem not in repr(out["messages"])
+    placeholder = re.search(r"<SECRET_\d+>", repr(out["messages"]))
+    assert placeholder is not None
+    call = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "store", "arguments": json.dumps({"key": placeholder.group()})},
+    }
+    response = ModelResponse(
+        choices=[{"index": 0, "message": Message(content=None, tool_calls=[call])}]
+    )
+    await g.async_post_call_success_hook(out, None, response)
+    arguments = response.choices[0].message.tool_calls[0].function.arguments
+    assert json.loads(arguments) == {"key": pem}
