@@ -153,3 +153,20 @@ def test_json_escaped_values_in_arguments_are_found(
     arguments = json.dumps(payload, ensure_ascii=ascii_only)
     found = types_found(conversation(arguments))
     assert found & {"CREDIT_CARD", "EMAIL_ADDRESS"}, arguments
+
+
+def test_anthropic_tool_use_input_keys_and_numbers_are_scanned() -> None:
+    message = {
+        "role": "assistant",
+        "content": [
+            {"type": "text", "text": "Charging the card."},
+            {
+                "type": "tool_use",
+                "id": "toolu_1",
+                "name": "charge",
+                "input": {"card": 4111111111111111, "ann@example.com": "notify"},
+            },
+        ],
+    }
+    report = SensitivityGate().scan([message])
+    assert sorted(f.entity_type for f in report.findings) == ["CREDIT_CARD", "EMAIL_ADDRESS"]

@@ -78,7 +78,8 @@ def walk_value(value: Any, index: int | None, path: str, visit: TextVisitor) -> 
 
 
 _ARGUMENTS = "arguments"
-"""Key of a tool call's arguments: a JSON string (OpenAI, LiteLLM, Responses items)."""
+"""Key of a tool call's arguments: a JSON string (OpenAI, LiteLLM, Responses items); an
+Anthropic ``tool_use`` block's ``input`` (already decoded) is walked the same way."""
 
 # A key is written into a path (which findings, events and errors carry) only when it
 # looks like an argument name; any other key (an e-mail, a number) is named by position.
@@ -231,7 +232,10 @@ def _walk_block(block: Any, index: int | None, path: str, visit: TextVisitor) ->
     for key, item in block.items():
         if key in _BINARY_KEYS and not (key == "url" and _is_text_url(item)):
             continue
-        new = walk_value(item, index, f"{path}.{key}", visit)
+        if key == "input" and block.get("type") == "tool_use":
+            new = walk_arguments(item, index, f"{path}.{key}", visit)
+        else:
+            new = walk_value(item, index, f"{path}.{key}", visit)
         changed = changed or new is not item
         out[key] = new
     return out if changed else block
