@@ -75,21 +75,21 @@ def emails(draw: st.DrawFn) -> str:
     return f"{draw(local_part)}.{draw(local_part)}@{draw(domain)}.{draw(tld)}"
 
 
+def luhn_number(draw: st.DrawFn, prefix: str, length: int) -> str:
+    """Draw the digits after ``prefix`` and append the Luhn check digit: ``length`` digits."""
+    fill = length - len(prefix) - 1
+    body = prefix + "".join(
+        draw(st.lists(st.sampled_from(string.digits), min_size=fill, max_size=fill))
+    )
+    return body + luhn.calc_check_digit(body)
+
+
 @st.composite
 def cards(draw: st.DrawFn) -> str:
     """A Luhn-valid card number of a real brand, in groups of four."""
     prefix = draw(st.sampled_from(["4", "51", "55", "2221", "34", "37", "6011"]))
     length = 15 if prefix in ("34", "37") else 16
-    body = prefix + "".join(
-        draw(
-            st.lists(
-                st.sampled_from(string.digits),
-                min_size=length - len(prefix) - 1,
-                max_size=length - len(prefix) - 1,
-            )
-        )
-    )
-    number = body + luhn.calc_check_digit(body)
+    number = luhn_number(draw, prefix, length)
     sep = draw(st.sampled_from(["", " ", "-"]))
     return sep.join(number[i : i + 4] for i in range(0, len(number), 4))
 

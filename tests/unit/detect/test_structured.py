@@ -37,6 +37,7 @@ from hybridchain.core.detect.spans import (
     statement_start,
 )
 from hybridchain.core.findings import Finding
+from tests.invariant.leak_values import luhn_number
 
 DETECTORS: list[Detector] = [
     EmailDetector(),
@@ -452,16 +453,7 @@ CARD_PREFIXES = [
 @st.composite
 def card_numbers(draw: st.DrawFn) -> str:
     prefix, length = draw(st.sampled_from(CARD_PREFIXES))
-    body = prefix + "".join(
-        draw(
-            st.lists(
-                st.sampled_from(string.digits),
-                min_size=length - len(prefix) - 1,
-                max_size=length - len(prefix) - 1,
-            )
-        )
-    )
-    return body + stdnum.luhn.calc_check_digit(body)
+    return luhn_number(draw, prefix, length)
 
 
 def card_formats(digits: str) -> list[str]:
