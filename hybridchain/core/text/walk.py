@@ -70,11 +70,22 @@ def walk_value(value: Any, index: int | None, path: str, visit: TextVisitor) -> 
             out[key] = new
         return out if changed else value
     if isinstance(value, list | tuple):
-        items = [walk_value(item, index, f"{path}[{i}]", visit) for i, item in enumerate(value)]
-        if all(new is old for new, old in zip(items, value, strict=True)):
-            return value
-        return type(value)(items) if isinstance(value, tuple) else items
+        return _walk_items(value, index, path, visit, walk_value)
     return value
+
+
+def _walk_items(
+    value: list[Any] | tuple[Any, ...],
+    index: int | None,
+    path: str,
+    visit: TextVisitor,
+    walk: Callable[[Any, int | None, str, TextVisitor], Any],
+) -> Any:
+    """Walk each item at ``path[i]``; the same object back when nothing changed."""
+    items = [walk(item, index, f"{path}[{i}]", visit) for i, item in enumerate(value)]
+    if all(new is old for new, old in zip(items, value, strict=True)):
+        return value
+    return type(value)(items) if isinstance(value, tuple) else items
 
 
 _ARGUMENTS = "arguments"
@@ -193,10 +204,7 @@ def walk_json(value: Any, index: int | None, path: str, visit: TextVisitor) -> A
             out[new_key] = new
         return out if changed else value
     if isinstance(value, list | tuple):
-        items = [walk_json(item, index, f"{path}[{i}]", visit) for i, item in enumerate(value)]
-        if all(new is old for new, old in zip(items, value, strict=True)):
-            return value
-        return type(value)(items) if isinstance(value, tuple) else items
+        return _walk_items(value, index, path, visit, walk_json)
     return value
 
 
