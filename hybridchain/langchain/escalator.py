@@ -252,6 +252,18 @@ def _as_messages(value: Any) -> list[BaseMessage]:
     raise TypeError(f"cannot read a {type(value).__name__} as messages")
 
 
+def _question_text(value: Any) -> str | None:
+    """The text of the request's last user message, or None when there is none."""
+    try:
+        messages = _as_messages(value)
+    except (TypeError, ValueError, NotImplementedError):
+        return None
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            return str(message.text)
+    return None
+
+
 def _join(chunks: Sequence[Any]) -> Any:
     total: Any = None
     for chunk in chunks:
@@ -527,6 +539,7 @@ class ConfidenceEscalator(RoutingRunnable):
             samples=samples,
             p_true=verdict,
             validator=self.validator,
+            question=_question_text(input),
             config=self.signals,
         )
 

@@ -24,6 +24,8 @@ from hybridchain.core.confidence.logprobs import (
 from hybridchain.core.confidence.validity import (
     DEFAULT_HEDGES,
     DEFAULT_REFUSALS,
+    FUNCTION_WORDS,
+    echoes_question,
     hedging_score,
     is_empty,
     is_invalid,
@@ -40,6 +42,7 @@ from hybridchain.core.confidence.weights import (
 __all__ = [
     "DEFAULT_HEDGES",
     "DEFAULT_REFUSALS",
+    "FUNCTION_WORDS",
     "NO_TOKENS",
     "VERIFIER_QUESTION",
     "YES_TOKENS",
@@ -58,6 +61,7 @@ __all__ = [
     "agreement",
     "assess_answer",
     "compute_signals",
+    "echoes_question",
     "first_token_margin",
     "geometric_mean_prob",
     "hedging_score",

@@ -15,7 +15,13 @@ from hybridchain.core.confidence.logprobs import (
     min_token_prob,
     parse_logprobs,
 )
-from hybridchain.core.confidence.validity import hedging_score, is_empty, is_invalid, is_refusal
+from hybridchain.core.confidence.validity import (
+    echoes_question,
+    hedging_score,
+    is_empty,
+    is_invalid,
+    is_refusal,
+)
 from hybridchain.core.confidence.weights import SignalConfig
 
 __all__ = ["assess_answer", "compute_signals"]
@@ -30,6 +36,7 @@ def compute_signals(
     samples: Sequence[str] | None = None,
     p_true: float | None = None,
     validator: Callable[[str], bool] | None = None,
+    question: str | None = None,
     config: SignalConfig = _DEFAULT,
 ) -> dict[str, float]:
     """Return every signal the inputs allow, by name.
@@ -40,15 +47,20 @@ def compute_signals(
         samples: Other answers to the same request (self-consistency), if sampled.
         p_true: The verifier's P(True), if asked (see :func:`~.verifier.p_true`).
         validator: A check the answer must pass (an output parser, a JSON schema).
+        question: The request's last user message, to tell an answer that only repeats
+            it (``echo``, see :func:`~.validity.echoes_question`).
         config: Phrases and measures.
 
     Returns:
         ``min_prob``, ``mean_prob``, ``mean_logprob``, ``first_margin`` and
-        ``answer_prob`` when the log-probabilities allow; ``consistency``, ``p_true``
-        and ``invalid`` when given; ``empty``, ``refusal`` and ``hedging`` always.
+        ``answer_prob`` when the log-probabilities allow; ``consistency``, ``p_true``,
+        ``invalid`` and ``echo`` when given what they need; ``empty``, ``refusal`` and
+        ``hedging`` always.
 
     >>> compute_signals("I think it's Paris.")["hedging"]
     0.5
+    >>> compute_signals("France", question="What is the capital of France?")["echo"]
+    1.0
     """
     signals: dict[str, float] = {}
     tokens = parse_logprobs(logprobs)
@@ -70,6 +82,8 @@ def compute_signals(
     signals["hedging"] = hedging_score(text, config.hedges, config.hedge_saturation)
     if validator is not None:
         signals["invalid"] = float(is_invalid(text, validator))
+    if question is not None and config.echo_max_words:
+        signals["echo"] = float(echoes_question(text, question, config.echo_max_words))
     return signals
 
 
@@ -82,6 +96,7 @@ def _reasons(signals: dict[str, float], config: SignalConfig) -> list[str]:
         "empty": "empty answer",
         "refusal": "answer declines",
         "invalid": "validator rejected the answer",
+        "echo": "answer only repeats the question",
     }
     reasons.extend(note for key, note in notes.items() if signals.get(key))
     if signals.get("hedging"):
@@ -96,6 +111,7 @@ def assess_answer(
     samples: Sequence[str] | None = None,
     p_true: float | None = None,
     validator: Callable[[str], bool] | None = None,
+    question: str | None = None,
     config: SignalConfig = _DEFAULT,
 ) -> Assessment:
     """Return the answer's :class:`Assessment`: its signals and their combination.
@@ -110,7 +126,13 @@ def assess_answer(
     True
     """
     signals = compute_signals(
-        text, logprobs, samples=samples, p_true=p_true, validator=validator, config=config
+        text,
+        logprobs,
+        samples=samples,
+        p_true=p_true,
+        validator=validator,
+        question=question,
+        config=config,
     )
     confidence = round(config.weights.confidence(signals), 6)
     return Assessment(confidence, signals, tuple(_reasons(signals, config)))

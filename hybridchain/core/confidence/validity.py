@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 __all__ = [
     "DEFAULT_HEDGES",
     "DEFAULT_REFUSALS",
+    "FUNCTION_WORDS",
+    "echoes_question",
     "hedging_score",
     "is_empty",
     "is_invalid",
@@ -61,6 +63,16 @@ DEFAULT_REFUSALS: tuple[str, ...] = (
 )
 """Phrases that decline or fail to answer, looked for at the start of the answer."""
 
+FUNCTION_WORDS: frozenset[str] = frozenset(
+    "a an the of in on at to into from by with for as and or but not no is are was were be "
+    "been being am do does did has have had it its this that these those there here what "
+    "which who whom whose when where why how many much some any one".split()
+)
+"""Words an answer may share with its question without repeating it (English)."""
+
+_WORD = re.compile(r"\w+")
+_ALTERNATIVES = re.compile(r"\b(?:or|either|whether)\b|(?:^|\s)\(?[A-Da-d][.)]\s", re.IGNORECASE)
+
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
@@ -101,6 +113,39 @@ def hedging_score(text: str, phrases: Iterable[str] = DEFAULT_HEDGES, saturation
     """
     count = len(_pattern(phrases).findall(_fold(text)))
     return min(1.0, count / max(1, saturation))
+
+
+def echoes_question(answer: str, question: str, max_words: int = 40) -> bool:
+    """Return whether the answer only repeats words of a short, direct question.
+
+    Small models often answer by parroting the question ("What is the capital of
+    Iceland?" → "Iceland"): an answer whose words all appear in the question, beyond
+    function words, adds nothing and is usually wrong. Questions that offer
+    alternatives (``or``, lettered choices) and long prompts, where the answer may be
+    quoted from the given text, never count.
+
+    Args:
+        answer: The answer's text.
+        question: The request's last user message.
+        max_words: Longer questions are not checked.
+
+    Returns:
+        True when the answer has a content word and every word of it is in the question.
+
+    >>> echoes_question("Iceland", "What is the capital of Iceland?")
+    True
+    >>> echoes_question("Reykjavik, the capital of Iceland.", "What is the capital of Iceland?")
+    False
+    >>> echoes_question("Tea", "Tea or coffee?")
+    False
+    """
+    asked = _WORD.findall(_fold(question))
+    if not asked or len(asked) > max_words or _ALTERNATIVES.search(question):
+        return False
+    said = _WORD.findall(_fold(answer))
+    if not any(word not in FUNCTION_WORDS for word in said):
+        return False
+    return set(said) <= set(asked)
 
 
 def is_invalid(text: str, validator: Callable[[str], bool]) -> bool:

@@ -17,8 +17,9 @@ EvidenceSignal = Literal[
     "min_prob", "mean_prob", "first_margin", "answer_prob", "p_true", "consistency"
 ]
 """Signals in ``[0, 1]`` that are higher for better answers; each may be missing."""
-PenaltySignal = Literal["empty", "refusal", "hedging", "invalid"]
-"""Signals in ``[0, 1]`` that are higher for worse answers; read from the text, always there."""
+PenaltySignal = Literal["empty", "refusal", "hedging", "invalid", "echo"]
+"""Signals in ``[0, 1]`` that are higher for worse answers, read from the text (``invalid``
+only with a validator, ``echo`` only when the question is known)."""
 
 
 def _evidence() -> dict[EvidenceSignal, float]:
@@ -44,7 +45,7 @@ def _centers() -> dict[EvidenceSignal, float]:
 
 
 def _penalties() -> dict[PenaltySignal, float]:
-    return {"empty": -6.0, "refusal": -3.0, "hedging": -2.0, "invalid": -4.0}
+    return {"empty": -6.0, "refusal": -3.0, "hedging": -2.0, "invalid": -4.0, "echo": -8.0}
 
 
 class ConfidenceWeights(BaseModel):
@@ -124,6 +125,9 @@ class SignalConfig(BaseModel):
     """Refusal phrases, looked for at the start of the answer."""
     refusal_window: int = Field(default=200, ge=1)
     """How many leading characters are searched for a refusal."""
+    echo_max_words: int = Field(default=40, ge=0)
+    """Questions up to this many words are checked for answers that only repeat them
+    (0 turns the ``echo`` signal off)."""
     agreement: AgreementMeasure = "f1"
     """How self-consistency samples are compared with the answer."""
     yes_tokens: tuple[str, ...] = YES_TOKENS

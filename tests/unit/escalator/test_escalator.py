@@ -249,6 +249,19 @@ def test_assess_contract() -> None:
     assert esc.assess("Capital?", "").confidence < 0.01
 
 
+def test_an_answer_repeating_the_question_escalates_even_when_sure() -> None:
+    fairly_sure = lp(0.7, top=[[("t0", 0.7), ("x", 0.05)]])
+    esc, cloud = pair(FakeChat(reply="Paris", payload=fairly_sure))
+    assert esc.invoke("What is the capital of France?").content == "Paris"
+    esc, cloud = pair(FakeChat(reply="France", payload=fairly_sure))
+    assert esc.invoke("What is the capital of France?").content == "cloud answer"
+    assert len(cloud.requests) == 1
+    msg = AIMessage("France", response_metadata={"logprobs": CONFIDENT})
+    messages = [("system", "Answer briefly."), ("human", "What is the capital of France?")]
+    assert esc.assess(messages, msg).signals["echo"] == 1.0
+    assert esc.assess("Name a country in Europe.", msg).signals["echo"] == 0.0
+
+
 def test_batch_uses_the_same_decision() -> None:
     esc, cloud = pair(FakeChat(reply="Paris", payload=CONFIDENT))
     outs = esc.batch(["a", f"SSN {SSN}"])

@@ -14,6 +14,7 @@ from hybridchain.core.confidence import (
     agreement,
     assess_answer,
     compute_signals,
+    echoes_question,
     first_token_margin,
     geometric_mean_prob,
     hedging_score,
@@ -89,6 +90,54 @@ def test_wording_signals() -> None:
     assert hedging_score("Maybe Paris, possibly Lyon, I'm not sure") == 1.0
     assert hedging_score("Paris") == 0.0
     assert hedging_score("Mayberry is a town") == 0.0  # whole words only
+
+
+@pytest.mark.parametrize(
+    ("answer", "question"),
+    [
+        ("Iceland", "What is the capital of Iceland?"),
+        (" The United States.", "On which continent is the United States?"),
+        ("38", "What is 38+31?"),
+        ("dog", "What is the plural of dog?"),
+        ("Saturday", "What day comes after Saturday?"),
+        ("FRANCE", "what is the capital of france"),
+        ("Zürich", "Wo liegt Zürich?"),
+    ],
+)
+def test_an_answer_that_only_repeats_the_question_echoes(answer: str, question: str) -> None:
+    assert echoes_question(answer, question)
+    assert compute_signals(answer, question=question)["echo"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("answer", "question"),
+    [
+        ("Reykjavik", "What is the capital of Iceland?"),
+        ("The capital of Iceland is Reykjavik.", "What is the capital of Iceland?"),
+        ("69", "What is 38+31?"),
+        ("Tea", "Tea or coffee?"),
+        ("B", "Which is largest? A) Mars B) Jupiter C) Venus"),
+        ("It is.", "What is it?"),  # function words only: nothing repeated
+        ("", "What is the capital of Iceland?"),
+        ("Ann", "Summarize: " + "Ann met Bob at the station. " * 10 + "Who met Bob?"),
+    ],
+)
+def test_answers_that_add_something_or_questions_that_invite_repeats_do_not(
+    answer: str, question: str
+) -> None:
+    assert not echoes_question(answer, question)
+
+
+def test_echo_lowers_confidence_only_when_the_question_is_known() -> None:
+    confident = {"content": [tok("Iceland", 0.7, ("Iceland", 0.7), ("Reykjavik", 0.05))]}
+    question = "What is the capital of Iceland?"
+    alone = assess_answer("Iceland", confident)
+    echoed = assess_answer("Iceland", confident, question=question)
+    assert "echo" not in alone.signals and alone.confidence > 0.9
+    assert echoed.signals["echo"] == 1.0 and echoed.confidence < 0.5
+    assert "answer only repeats the question" in echoed.reasons
+    off = SignalConfig(echo_max_words=0)
+    assert "echo" not in compute_signals("Iceland", question=question, config=off)
 
 
 def test_validator_rejects_and_raising_counts_as_rejecting() -> None:
