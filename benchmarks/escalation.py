@@ -11,6 +11,11 @@ prefix alone goes first, so every item reuses exactly that prefix of the server'
 its log-probabilities do not depend on the item before it. Raw outputs are cached
 (``--cache``), so a re-run re-scores without asking the model again.
 
+Signals: the token log-probabilities of the answer, ``echo`` (the answer only repeats the
+question, read from the text: no extra call), and with ``--verifier`` / ``--samples`` the
+verifier's P(True) and self-consistency (extra calls). "No extra calls" rows combine the
+first two kinds.
+
 It prints, per signal and per combination, the AUROC for predicting a WRONG answer and the
 share of requests that must be escalated (lowest confidence first, escalated answers
 counted as right) to reach 90% and 95% accuracy; beside them random escalation (its
@@ -31,6 +36,7 @@ import sys
 import time
 import unicodedata
 import urllib.request
+import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -57,8 +63,11 @@ FEW_SHOT = (
 VERIFIER = (
     "{question}\nProposed answer: {answer}\nIs the proposed answer correct? Answer Yes or No:"
 )
+SAMPLE_SEEDS = "crc32(index:prompt)"
+"""How sampling seeds are chosen (recorded in the cache; samples drawn otherwise are redrawn)."""
 TARGETS = (0.90, 0.95)
 LOGPROB_SIGNALS = ("min_prob", "mean_prob", "first_margin", "answer_prob")
+TEXT_SIGNALS = ("echo",)
 EXTRA_SIGNALS = ("p_true", "consistency")
 _WEIGHTS = ConfidenceWeights()
 
@@ -224,13 +233,15 @@ aluminium:al argon:ar fluorine:f lithium:li platinum:pt nickel:ni cobalt:co chro
 manganese:mn titanium:ti iodine:i bromine:br boron:b beryllium:be radon:rn plutonium:pu
 barium:ba strontium:sr arsenic:as bismuth:bi"""
 
-_CURRENCIES = """india:rupee|rupees|inr china:yuan|renminbi|rmb russia:rouble|ruble|roubles|rubles
-mexico:peso|pesos switzerland:franc|francs south_korea:won brazil:real|reais germany:euro|euros
-france:euro|euros italy:euro|euros spain:euro|euros canada:dollar|dollars
-australia:dollar|dollars sweden:krona|kronor norway:krone|kroner denmark:krone|kroner
-poland:zloty|zlotys turkey:lira|liras south_africa:rand thailand:baht
-israel:shekel|shekels|sheqel egypt:pound|pounds argentina:peso|pesos indonesia:rupiah
-vietnam:dong nigeria:naira"""
+_CURRENCIES = """india:rupee|rupees|inr china:yuan|renminbi|rmb|cny
+russia:rouble|ruble|roubles|rubles|rub
+mexico:peso|pesos|mxn switzerland:franc|francs|chf south_korea:won|krw brazil:real|reais|brl
+germany:euro|euros|eur france:euro|euros|eur italy:euro|euros|eur spain:euro|euros|eur
+canada:dollar|dollars|cad australia:dollar|dollars|aud sweden:krona|kronor|sek
+norway:krone|kroner|nok denmark:krone|kroner|dkk poland:zloty|zlotys|pln turkey:lira|liras
+south_africa:rand|rands|zar thailand:baht|thb israel:shekel|shekels|sheqel|ils
+egypt:pound|pounds|egp argentina:peso|pesos|ars indonesia:rupiah|idr vietnam:dong|vnd
+nigeria:naira|ngn"""
 
 _CONTINENTS = """kenya:africa brazil:south_america france:europe japan:asia canada:north_america
 australia:australia|oceania|australasia egypt:africa india:asia argentina:south_america
@@ -549,15 +560,33 @@ class Model:
         return {"text": choice["text"], "logprobs": _content(choice), "seconds": seconds}
 
     def sample(self, prompt: str, n: int, max_tokens: int) -> dict[str, Any]:
-        """``n`` answers at temperature 0.8 (fixed seeds), for self-consistency."""
+        """``n`` answers at temperature 0.8, for self-consistency.
+
+        Seeds differ per item (a hash of the prompt): with one fixed seed per sample, every
+        item draws the same random numbers, and the seed whose first draw lands in the tail
+        makes that sample an outlier on nearly every item. Each sample is isolated like the
+        answer.
+        """
         started = time.perf_counter()
-        texts = [
-            self.complete(
-                FEW_SHOT + prompt, max_tokens=max_tokens, temperature=0.8, seed=1 + i, stop=["\n"]
-            )["text"]
-            for i in range(n)
-        ]
-        return {"texts": texts, "seconds": time.perf_counter() - started}
+        texts = []
+        for i in range(n):
+            self.warm()
+            texts.append(
+                self.complete(
+                    FEW_SHOT + prompt,
+                    max_tokens=max_tokens,
+                    temperature=0.8,
+                    seed=zlib.crc32(f"{i}:{prompt}".encode()) & 0x7FFFFFFF,
+                    stop=["\n"],
+                )["text"]
+            )
+        return {"texts": texts, "seeds": SAMPLE_SEEDS, "seconds": time.perf_counter() - started}
+
+
+def _sampled(got: dict[str, Any]) -> int:
+    """How many samples the cache holds for an item (0 for ones drawn with other seeds)."""
+    samples = got.get("samples", {})
+    return len(samples.get("texts", ())) if samples.get("seeds") == SAMPLE_SEEDS else 0
 
 
 def collect(
@@ -581,8 +610,7 @@ def collect(
         got = store.get(item["id"])
         if got is None or got.get("prompt") != item["prompt"]:
             return True
-        sampled = len(got.get("samples", {}).get("texts", ()))
-        return (verifier and "verifier" not in got) or sampled < samples
+        return (verifier and "verifier" not in got) or _sampled(got) < samples
 
     todo = [item for item in items if missing(item)]
     if not todo:
@@ -599,7 +627,7 @@ def collect(
                 got = {"prompt": item["prompt"], "answer": model.answer(item["prompt"], max_tokens)}
             if verifier and "verifier" not in got:
                 got["verifier"] = model.verify(item["prompt"], got["answer"]["text"])
-            if len(got.get("samples", {}).get("texts", ())) < samples:
+            if _sampled(got) < samples:
                 got["samples"] = model.sample(item["prompt"], samples, max_tokens)
             store[item["id"]] = got
             if done % 10 == 0 or done == len(todo):
@@ -619,7 +647,11 @@ def item_signals(raw: dict[str, Any], *, verifier: bool, samples: int) -> dict[s
         truth = p_true(parse_logprobs(v["logprobs"]), v["text"])
     texts = raw.get("samples", {}).get("texts", [])[:samples] if samples else None
     return compute_signals(
-        raw["answer"]["text"], raw["answer"]["logprobs"], samples=texts, p_true=truth
+        raw["answer"]["text"],
+        raw["answer"]["logprobs"],
+        samples=texts,
+        p_true=truth,
+        question=raw["prompt"].removeprefix("Q: ").removesuffix("\nA:"),
     )
 
 
@@ -681,12 +713,18 @@ def rows(
     scorers: dict[str, list[float]] = {}
     for name in (*LOGPROB_SIGNALS, *extra):
         scorers[name] = [s.get(name, 0.0) for s in signals]
-    logprob_only = [{k: v for k, v in s.items() if k not in EXTRA_SIGNALS} for s in signals]
+    for name in TEXT_SIGNALS:  # penalties: higher is worse
+        scorers[name] = [-s.get(name, 0.0) for s in signals]
+    no_calls = [{k: v for k, v in s.items() if k not in EXTRA_SIGNALS} for s in signals]
+    logprob_only = [{k: v for k, v in s.items() if k not in TEXT_SIGNALS} for s in no_calls]
+    free = (*LOGPROB_SIGNALS, *TEXT_SIGNALS)
     if extra:
         scorers["default combination (all)"] = [_default(s) for s in signals]
+    scorers["default combination (no extra calls)"] = [_default(s) for s in no_calls]
     scorers["default combination (log-probs)"] = [_default(s) for s in logprob_only]
     if extra:
-        scorers["fitted CV (all)"] = cross_validated(signals, correct, (*LOGPROB_SIGNALS, *extra))
+        scorers["fitted CV (all)"] = cross_validated(signals, correct, (*free, *extra))
+    scorers["fitted CV (no extra calls)"] = cross_validated(signals, correct, free)
     scorers["fitted CV (log-probs)"] = cross_validated(signals, correct, LOGPROB_SIGNALS)
     out = []
     for name, conf in scorers.items():
@@ -751,7 +789,7 @@ def goals(table: list[dict[str, Any]]) -> list[str]:
     by = {r["scorer"]: r for r in table}
     lines = []
     combos = [k for k in ("default combination (all)", "fitted CV (all)") if k in by]
-    combos = combos or ["default combination (log-probs)", "fitted CV (log-probs)"]
+    combos += ["default combination (no extra calls)", "fitted CV (no extra calls)"]
     for name in combos:
         r = by[name]
         ok = r["auroc"] >= 0.85 and r["rate@95%"] <= 0.50
