@@ -772,10 +772,10 @@ def report(result: dict[str, Any], out: Callable[[str], None] = print) -> None:
         "scoring {scoring:.5f}".format(**result["seconds_per_item"])
     )
     out("")
-    out(f"{'signal':34} {'AUROC':>6}  {'esc@90%':>7}  {'esc@95%':>7}")
+    out(f"{'signal':38} {'AUROC':>6}  {'esc@90%':>7}  {'esc@95%':>7}")
     for row in result["rows"]:
         a = "   —  " if row["auroc"] is None else f"{row['auroc']:6.3f}"
-        out(f"{row['scorer']:34} {a}  {_fmt(row['rate@90%']):>7}  {_fmt(row['rate@95%']):>7}")
+        out(f"{row['scorer']:38} {a}  {_fmt(row['rate@90%']):>7}  {_fmt(row['rate@95%']):>7}")
     out(
         f"with_fallbacks escalates {result['errors'] / result['n']:.1%} (only calls that raise), "
         f"so its accuracy stays at {result['accuracy']:.1%}: — means the target is never reached"
