@@ -9,6 +9,7 @@ Example (``hybridchain.yaml``)::
       gate: {mode: pseudonymize}
       router: {threshold: 0.55, moderate_threshold: 0.35}
       escalator: {threshold: 0.5}
+      fallback: {enabled: true, on: [connection, timeout, server_error]}   # or: fallback: false
       budgets:
         - {limit_usd: 20, period: day, action: route_local}
       targets:
@@ -22,8 +23,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from hybridchain.core.availability import FallbackOn, unavailable_reason
 from hybridchain.core.cost.budget import Budget
 from hybridchain.core.policy import SensitivityPolicy
 from hybridchain.errors import HybridchainError
@@ -31,10 +33,13 @@ from hybridchain.errors import HybridchainError
 __all__ = [
     "ConfigError",
     "EscalatorConfig",
+    "FailureKind",
+    "FallbackConfig",
     "GateConfig",
     "HybridConfig",
     "RouterConfig",
     "TargetConfig",
+    "failure_kind",
     "load_config",
 ]
 
@@ -70,6 +75,49 @@ class EscalatorConfig(_Strict):
     """Answers below this confidence move up a tier."""
 
 
+FailureKind = Literal["connection", "timeout", "server_error", "rate_limit"]
+"""A kind of unavailability: ``connection`` (refused, reset, dropped mid-stream),
+``timeout``, ``server_error`` (HTTP 5xx) and ``rate_limit`` (HTTP 429)."""
+
+
+def failure_kind(exc: BaseException) -> FailureKind | None:
+    """Return which kind of unavailability ``exc`` is (``None``: it is none).
+
+    >>> failure_kind(ConnectionRefusedError()), failure_kind(TimeoutError())
+    ('connection', 'timeout')
+    >>> failure_kind(ValueError("bad input")) is None
+    True
+    """
+    reason = unavailable_reason(exc)  # a type name, "(HTTP nnn)" appended for statuses
+    if reason is None:
+        return None
+    if reason.endswith("(HTTP 429)"):
+        return "rate_limit"
+    if "(HTTP " in reason:
+        return "server_error"
+    return "timeout" if "Timeout" in reason else "connection"
+
+
+class FallbackConfig(_Strict):
+    """When a component hands a request over to its other model (see "When a model is down").
+
+    ``fallback: false`` is short for ``{enabled: false}``. Whatever is set here, a request
+    the policy keeps local never falls back to the cloud.
+    """
+
+    enabled: bool = True
+    """Whether an unavailable model hands the request over to the other one."""
+    failures: tuple[FailureKind, ...] | None = Field(default=None, min_length=1)
+    """Which failures count (``None``: every one :func:`~hybridchain.is_unavailable` sees)."""
+
+    def fallback_on(self) -> FallbackOn | None:
+        """Return the components' ``fallback_on`` predicate (``None``: their default)."""
+        if self.failures is None:
+            return None
+        kinds = frozenset(self.failures)
+        return lambda exc: failure_kind(exc) in kinds
+
+
 class TargetConfig(_Strict):
     """A model endpoint."""
 
@@ -95,10 +143,20 @@ class HybridConfig(_Strict):
     """The complexity router."""
     escalator: EscalatorConfig = Field(default_factory=EscalatorConfig)
     """The confidence escalator."""
+    fallback: FallbackConfig = Field(default_factory=FallbackConfig)
+    """Falling back when a model is unavailable (``true``/``false`` or a mapping)."""
     budgets: list[Budget] = Field(default_factory=list)
     """Cloud budgets."""
     targets: dict[Literal["local", "cloud"], TargetConfig] = Field(default_factory=dict)
     """Model endpoints by role."""
+
+    @field_validator("fallback", mode="before")
+    @classmethod
+    def _fallback_shorthand(cls, value: Any) -> Any:
+        if isinstance(value, dict) and True in value:
+            # YAML 1.1 reads an unquoted `on:` key as the boolean true.
+            raise ValueError("`on` reads as a boolean in YAML: list the failures under `failures:`")
+        return {"enabled": value} if isinstance(value, bool) else value
 
 
 def _describe(error: ValidationError, source: str) -> str:

@@ -27,7 +27,7 @@ def hybrid_chain(
     """Return gate → router → escalator, as DESIGN.md composes them, set up by ``config``.
 
     Data reaches ``cloud`` only through the gate's cloud branch; every component shares
-    the configured policy and budgets.
+    the configured policy, budgets and ``fallback`` settings.
 
     Args:
         config: The ``hybridchain`` block (see :func:`~hybridchain.core.config.load_config`).
@@ -46,8 +46,14 @@ def hybrid_chain(
         'local'
     """
     guard = BudgetGuard(config.budgets, ledger or MemoryLedger()) if config.budgets else None
+    fallback, fallback_on = config.fallback.enabled, config.fallback.fallback_on()
     escalator = ConfidenceEscalator(
-        local=local, cloud=cloud, threshold=config.escalator.threshold, policy=config.policy
+        local=local,
+        cloud=cloud,
+        threshold=config.escalator.threshold,
+        policy=config.policy,
+        fallback=fallback,
+        fallback_on=fallback_on,
     )
     router = ComplexityRouter(
         local=escalator,
@@ -56,7 +62,15 @@ def hybrid_chain(
         moderate_threshold=config.router.moderate_threshold,
         policy=config.policy,
         budget=guard,
+        fallback=fallback,
+        fallback_on=fallback_on,
     )
     return SensitivityGate(
-        local=local, cloud=router, mode=config.gate.mode, policy=config.policy, budget=guard
+        local=local,
+        cloud=router,
+        mode=config.gate.mode,
+        policy=config.policy,
+        budget=guard,
+        fallback=fallback,
+        fallback_on=fallback_on,
     )
