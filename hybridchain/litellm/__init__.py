@@ -1,6 +1,9 @@
 """LiteLLM integration: Router strategy, fallback guard, cost logger and proxy guardrail.
 
-The proxy guardrail (:mod:`hybridchain.litellm.proxy`) is wired in the proxy's ``config.yaml``.
+:class:`~hybridchain.litellm.pseudonymizing_router.PseudonymizingRouter` wraps a
+``litellm.Router`` so that sensitive requests reach the cloud with placeholders and answers
+come back with the real values. The proxy guardrail (:mod:`hybridchain.litellm.proxy`) is
+wired in the proxy's ``config.yaml``.
 
 Importing this package does not import LiteLLM; the classes import it when first used
 and raise :class:`~hybridchain.errors.MissingExtraError` when it is missing
@@ -24,10 +27,15 @@ if TYPE_CHECKING:
     from hybridchain.litellm.cost_logger import HybridCostLogger, cost_event
     from hybridchain.litellm.guard import HybridFallbackGuard, UncheckedCloudCallError, call_route
     from hybridchain.litellm.proxy import HybridGuardrail
+    from hybridchain.litellm.pseudonymizing_router import (
+        PSEUDONYMIZED_METADATA_KEY,
+        PseudonymizingRouter,
+    )
     from hybridchain.litellm.strategy import HybridRoutingStrategy
 
 __all__ = [
     "DECISION_METADATA_KEY",
+    "PSEUDONYMIZED_METADATA_KEY",
     "TAG_KEY",
     "TAG_PREFIX",
     "DeploymentRoute",
@@ -37,6 +45,7 @@ __all__ = [
     "HybridRoutingStrategy",
     "ProxyPlan",
     "ProxyPlanner",
+    "PseudonymizingRouter",
     "RequestJudge",
     "UncheckedCloudCallError",
     "call_route",
@@ -52,6 +61,8 @@ _LAZY = {
     "UncheckedCloudCallError": "hybridchain.litellm.guard",
     "HybridGuardrail": "hybridchain.litellm.proxy",
     "HybridRoutingStrategy": "hybridchain.litellm.strategy",
+    "PSEUDONYMIZED_METADATA_KEY": "hybridchain.litellm.pseudonymizing_router",
+    "PseudonymizingRouter": "hybridchain.litellm.pseudonymizing_router",
 }
 
 

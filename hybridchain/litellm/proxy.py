@@ -82,11 +82,12 @@ import yaml
 from hybridchain.core.config import ConfigError, HybridConfig, load_config
 from hybridchain.core.cost.budget import BudgetExceededError, BudgetGuard
 from hybridchain.core.cost.ledger import Ledger
-from hybridchain.core.pseudonymize import Pseudonymizer, StreamRestorer, json_string_content
+from hybridchain.core.pseudonymize import Pseudonymizer, StreamRestorer
 from hybridchain.litellm._deps import require_litellm
 from hybridchain.litellm.cost_logger import HybridCostLogger
 from hybridchain.litellm.guard import HybridFallbackGuard, call_route
 from hybridchain.litellm.judge import DECISION_METADATA_KEY, RequestJudge
+from hybridchain.litellm.masking import restore_chunk, restore_response, text_chunk
 from hybridchain.litellm.proxy_plan import (
     ProxyPlan,
     ProxyPlanner,
@@ -98,14 +99,18 @@ from hybridchain.litellm.tags import DeploymentRoute, deployment_route
 
 require_litellm("HybridGuardrail")
 
+from litellm.constants import RETURN_RAW_MODEL_NAME_METADATA_KEY  # noqa: E402
 from litellm.integrations.custom_guardrail import CustomGuardrail  # noqa: E402
 
-__all__ = ["MAPPING_KEY", "HybridGuardrail", "proxy_config_block"]
+__all__ = ["MAPPING_KEY", "REROUTED_KEY", "HybridGuardrail", "proxy_config_block"]
 
 logger = logging.getLogger(__name__)
 
 MAPPING_KEY = "hybridchain_mapping_id"
 """Request ``metadata`` key naming the in-memory mapping of a pseudonymized request."""
+REROUTED_KEY = "hybridchain_rerouted_to"
+"""Request ``metadata`` key naming the model group a rerouted request was sent to."""
+_SERVED_GROUP_HEADER = "x-litellm-model-group"
 _PENDING_MAX = 10_000
 _METADATA_KEYS = ("metadata", "litellm_metadata")
 _REROUTABLE = frozenset(
@@ -192,6 +197,11 @@ class HybridGuardrail(CustomGuardrail):
         """Distinguishes instances: LiteLLM drops a callback equal to one it holds."""
         self.config = config or proxy_config_block(config_path)
         """The ``hybridchain:`` block in force."""
+        if "fallback" in self.config.model_fields_set:
+            logger.warning(
+                "hybridchain guardrail: the block's `fallback` setting is for the LangChain "
+                "components; the proxy falls back by `router_settings.fallbacks`"
+            )
         target = self.config.targets.get("local")
         budgets = self.config.budgets
         self.ledger: Ledger | None = (
@@ -269,6 +279,11 @@ class HybridGuardrail(CustomGuardrail):
             raise HTTPException(status_code=400, detail={"error": str(plan.error)})
         if plan.action == "reroute":
             data["model"] = plan.model
+            meta = _metadata(data)
+            meta[REROUTED_KEY] = plan.model
+            # The proxy would stamp the requested group on the answer; the hooks below
+            # stamp the group that answered instead.
+            meta[RETURN_RAW_MODEL_NAME_METADATA_KEY] = True
         elif plan.action == "pseudonymize":
             data["messages"] = plan.messages
             self._remember(data, plan)
@@ -277,16 +292,26 @@ class HybridGuardrail(CustomGuardrail):
     async def async_post_call_success_hook(
         self, data: dict[str, Any], user_api_key_dict: Any, response: Any
     ) -> Any:
-        """Restore the values of a pseudonymized request in its answer."""
+        """Restore a pseudonymized request's values; name the group that answered a rerouted one."""
+        rerouted = _rerouted_to(data)
+        if rerouted is not None:
+            _stamp_model(response, _served_group(response, rerouted))
         pseudonymizer = self._take(data)
         if pseudonymizer is not None:
-            _restore_response(response, pseudonymizer)
+            restore_response(response, pseudonymizer)
         return response
 
     async def async_post_call_streaming_iterator_hook(
         self, user_api_key_dict: Any, response: Any, request_data: dict[str, Any]
     ) -> AsyncGenerator[Any, None]:
-        """Restore the values of a pseudonymized request in its streamed answer."""
+        """Restore a pseudonymized request's streamed answer; name a rerouted one's group."""
+        rerouted = _rerouted_to(request_data)
+        if rerouted is not None:
+            group = _served_group(response, rerouted)
+            async for chunk in response:
+                group = _served_group(chunk, group)  # a fallback mid-stream names its group
+                yield _stamped_copy(chunk, group)
+            return
         pseudonymizer = self._take(request_data)
         if pseudonymizer is None:
             async for chunk in response:
@@ -294,11 +319,11 @@ class HybridGuardrail(CustomGuardrail):
             return
         restorers: dict[int, StreamRestorer] = {}
         async for chunk in response:
-            _restore_chunk(chunk, pseudonymizer, restorers)
+            restore_chunk(chunk, pseudonymizer, restorers)
             yield chunk
         leftover = {i: r.flush() for i, r in restorers.items()}
         if any(leftover.values()):
-            yield _text_chunk(leftover)
+            yield text_chunk(leftover)
 
     async def async_post_call_failure_hook(
         self,
@@ -388,6 +413,42 @@ def _metadata(data: dict[str, Any]) -> dict[str, Any]:
     return meta
 
 
+def _rerouted_to(data: Mapping[str, Any] | None) -> str | None:
+    for name in _METADATA_KEYS:
+        meta = (data or {}).get(name)
+        group = meta.get(REROUTED_KEY) if isinstance(meta, Mapping) else None
+        if isinstance(group, str) and group:
+            return group
+    return None
+
+
+def _served_group(obj: Any, default: str) -> str:
+    """The model group LiteLLM's router says served ``obj`` (its fallback's, after one)."""
+    hidden = getattr(obj, "_hidden_params", None)
+    headers = hidden.get("additional_headers") if isinstance(hidden, Mapping) else None
+    group = headers.get(_SERVED_GROUP_HEADER) if isinstance(headers, Mapping) else None
+    return group if isinstance(group, str) and group else default
+
+
+def _stamp_model(response: Any, group: str) -> None:
+    if isinstance(response, dict):
+        if "model" in response:
+            response["model"] = group
+    elif hasattr(response, "model"):
+        try:
+            response.model = group
+        except (AttributeError, TypeError, ValueError):  # a frozen response keeps its name
+            logger.debug("hybridchain could not rename a %s", type(response).__name__)
+
+
+def _stamped_copy(chunk: Any, group: str) -> Any:
+    # LiteLLM prices the stream from the chunk objects it keeps: rename a copy.
+    if isinstance(chunk, dict):
+        return {**chunk, "model": group} if "model" in chunk else chunk
+    copy = getattr(chunk, "model_copy", None)
+    return copy(update={"model": group}) if callable(copy) and hasattr(chunk, "model") else chunk
+
+
 def _model_group(kwargs: Mapping[str, Any]) -> str | None:
     for name in _METADATA_KEYS:
         meta = kwargs.get(name)
@@ -409,47 +470,3 @@ def _requested_route(model: str) -> DeploymentRoute:
     if deployments and all(deployment_route(d) == "local" for d in deployments):
         return "local"
     return "cloud"
-
-
-def _restore_response(response: Any, pseudonymizer: Pseudonymizer) -> None:
-    for choice in getattr(response, "choices", None) or []:
-        if isinstance(getattr(choice, "text", None), str):  # text completions
-            choice.text = pseudonymizer.restore(choice.text)
-        message = getattr(choice, "message", None)
-        if message is None:
-            continue
-        if isinstance(message.content, str):
-            message.content = pseudonymizer.restore(message.content)
-        for call in getattr(message, "tool_calls", None) or []:
-            function = getattr(call, "function", None)
-            if function is not None and isinstance(function.arguments, str):
-                # JSON text: a value with quotes or line breaks must stay escaped.
-                function.arguments = pseudonymizer.restore(function.arguments, json_string_content)
-
-
-def _restore_chunk(
-    chunk: Any, pseudonymizer: Pseudonymizer, restorers: dict[int, StreamRestorer]
-) -> None:
-    for choice in getattr(chunk, "choices", None) or []:
-        delta = getattr(choice, "delta", None)
-        if delta is None:
-            continue
-        index = int(getattr(choice, "index", 0) or 0)
-        restorer = restorers.setdefault(index, pseudonymizer.stream_restorer())
-        text = restorer.feed(delta.content) if isinstance(delta.content, str) else ""
-        if getattr(choice, "finish_reason", None):
-            text += restorer.flush()
-        if text or isinstance(delta.content, str):
-            delta.content = text
-        for call in getattr(delta, "tool_calls", None) or []:
-            function = getattr(call, "function", None)
-            if function is not None and isinstance(function.arguments, str):
-                # Argument fragments are short; restore what arrives whole, JSON-escaped.
-                function.arguments = pseudonymizer.restore(function.arguments, json_string_content)
-
-
-def _text_chunk(texts: Mapping[int, str]) -> Any:
-    from litellm.types.utils import Delta, ModelResponseStream, StreamingChoices
-
-    choices = [StreamingChoices(index=i, delta=Delta(content=t)) for i, t in texts.items() if t]
-    return ModelResponseStream(choices=choices)

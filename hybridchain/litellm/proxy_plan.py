@@ -36,11 +36,10 @@ from hybridchain.core.cost.sqlite import SQLiteLedger
 from hybridchain.core.decision import RouteDecision
 from hybridchain.core.findings import SensitivityReport
 from hybridchain.core.pseudonymize import Pseudonymizer
-from hybridchain.core.scan import collect_pieces
 from hybridchain.core.sensitivity import Sensitivity
-from hybridchain.core.text.walk import walk_input
 from hybridchain.errors import SensitiveDataError
 from hybridchain.litellm.judge import RequestJudge
+from hybridchain.litellm.masking import mask_messages
 from hybridchain.litellm.tags import DeploymentRoute
 
 __all__ = [
@@ -281,23 +280,10 @@ class ProxyPlanner:
     def _pseudonymize(
         self, model: str, messages: Any, report: SensitivityReport, extra: dict[str, Any]
     ) -> ProxyPlan | None:
-        policy = self.judge.policy
-        kept = [f for f in report.findings if f.entity_type in policy.keep_local_types]
-        residual = max((policy.level_of(f) for f in kept), default=Sensitivity.PUBLIC)
-        if not policy.allows("cloud", residual):
+        done = mask_messages(self.judge.policy, messages, report)
+        if done is None:
             return None
-        by_piece: dict[tuple[int | None, str], list[Any]] = {}
-        for f in report.findings:
-            if f.entity_type not in policy.keep_local_types:
-                by_piece.setdefault((f.message_index, f.path), []).append(f)
-        # The core walker reads tool-call arguments decoded and encodes masked ones back.
-        pseudonymizer = Pseudonymizer([p.text for p in collect_pieces(messages)])
-
-        def visit(text: str, index: int | None, path: str) -> str:
-            found = by_piece.get((index, path))
-            return pseudonymizer.replace(text, found) if found else text
-
-        masked = walk_input(messages, visit)
+        masked, pseudonymizer = done
         extra["placeholders"] = len(pseudonymizer)
         why = f"values replaced by {len(pseudonymizer)} placeholder(s)"
         plan = self._plan("pseudonymize", "cloud", model, masked, report, extra, why)
