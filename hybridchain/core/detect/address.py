@@ -120,6 +120,19 @@ _STATES = (
 _CITY = (
     _UPPER + r"[^\W\d_]{1,24}+(?:(?:[ \t]{1,2}|\.[ \t]{1,2}|-)" + _UPPER + r"[^\W\d_]{1,24}+){0,2}"
 )
+# A continental town after its postcode: no "Town. Next sentence" ("St. Gallen" excepted).
+_EU_CITY = (
+    r"(?:St\.[ \t])?"
+    + _UPPER
+    + r"[^\W\d_]{1,24}+(?:(?:[ \t]{1,2}|-)"
+    + _UPPER
+    + r"[^\W\d_]{1,24}+){0,2}"
+)
+# "… am Main", "… ob der Tauber", "… an der Saale", "… (Saale)": a town's lower-case tail.
+_CITY_PARTICLE = (
+    r"(?:[ \t](?:am|an[ \t]der|ob[ \t]der|im|in|bei|vor[ \t]der|auf|unter|upon|on|sur|en)"
+    r"[ \t]" + _UPPER + r"[^\W\d_]{1,24}+|[ \t]\(" + _UPPER + r"[^\W\d_]{1,24}+\))?"
+)
 _UK_POSTCODE = r"(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?[ \t]?\d[ABD-HJLNP-UW-Z]{2}|GIR[ \t]?0AA)"
 _SEP = r"(?:,[ \t]{0,3}(?:\r?\n[ \t]{0,3})?|[ \t]{0,3}\r?\n[ \t]{0,3}|[ \t]{1,3})"
 _UNIT = re.compile(
@@ -138,8 +151,16 @@ _TAILS = (
     ),
     # ", London SW1A 1AA".
     re.compile(_SEP + r"(?:" + _CITY + r",?[ \t]{1,3})?" + _UK_POSTCODE + r"(?![A-Za-z0-9])"),
-    # ", 10115 Berlin" and "1012 AB Amsterdam".
-    re.compile(_SEP + r"(?:[A-Z]{1,2}-)?\d{4,5}(?:[ \t]?[A-Z]{2})?[ \t]{1,3}" + _CITY),
+    # ", 10115 Berlin", "1012 AB Amsterdam" and "91541 Rothenburg ob der Tauber".
+    re.compile(
+        _SEP + r"(?:[A-Z]{1,2}-)?\d{4,5}(?:[ \t]?[A-Z]{2})?[ \t]{1,3}" + _EU_CITY + _CITY_PARTICLE
+    ),
+)
+# A postcode and town after a street whose type word is not known ("Jesselring 2, 46912 Flöha").
+_EU_TAIL = re.compile(r",[ \t]{0,3}(?:[A-Z]{1,2}-)?\d{5}[ \t]{1,3}" + _EU_CITY + _CITY_PARTICLE)
+# A capitalized street name right before a house number ("Jesselring ", "Am Markt ").
+_STREET_WORD_BEFORE = re.compile(
+    r"(?<![\w\-])(?:" + _UPPER + r"[^\W\d_]{1,24}+[ \t])?" + _UPPER + r"[^\W\d_]{2,30}+[ \t]\Z"
 )
 _STATE_ZIP_BEFORE = re.compile(
     r"(?<![\w\-])" + _CITY + r"(?:,?[ \t]{1,3}(?:" + _STATES + r")|,[ \t]{1,3}[A-Z]{2})[ \t]{1,3}\Z"
@@ -323,11 +344,13 @@ def _eu_street_start(text: str, number: int) -> int | None:
     window_start = max(0, number - 80, text.rfind("\n", max(0, number - 80), number) + 1)
     window = text[window_start:number]
     stripped = window.rstrip(" \t,")
+    if stripped.endswith("str."):  # "Wiekstr. 27"
+        stripped = stripped[:-1]
     if not stripped or not stripped[-1].isalpha():
         return None
     low = stripped.lower()
     last = low[max(low.rfind(" "), low.rfind("\t")) + 1 :]
-    germanic = last.endswith(_GERMANIC) or last in _GERMANIC_WORDS
+    germanic = last.endswith(_GERMANIC) or last in _GERMANIC_WORDS or last.endswith("str")
     if not germanic and _ROMANCE.isdisjoint(low.split()[-6:]):
         return None
     words = [(m.start() + window_start, m.group()) for m in _BLANK_SEPARATED.finditer(stripped)]
@@ -453,11 +476,15 @@ class AddressDetector:
                 return piece
         if prev in " \t,":
             street = _eu_street_start(text, start)
-            if street is not None:
-                number = _EU_NUMBER.match(text, start)
-                if number is not None:
-                    end, full = _extend(text, number.end())
-                    return street, end, _FULL_SCORE if full else 0.8
+            number = _EU_NUMBER.match(text, start)
+            if street is not None and number is not None:
+                end, full = _extend(text, number.end())
+                return street, end, _FULL_SCORE if full else 0.8
+            if prev in " \t" and number is not None:
+                tail = _EU_TAIL.match(text, number.end())
+                word = _STREET_WORD_BEFORE.search(text, max(0, start - 40), start)
+                if tail is not None and word is not None:
+                    return word.start(), tail.end(), _FULL_SCORE
         if stop - start <= 2 and (
             prev.isupper() or (prev in " \t" and text[start - 2 : start - 1].isupper())
         ):

@@ -320,6 +320,9 @@ _TOKEN = re.compile(r"(?:[^\W\d_]\.){1,3}+|[^\W\d_]{1,30}+(?:['’\-][^\W\d_]{1,
 _PARTICLES = frozenset(
     {"van", "von", "der", "den", "de", "del", "della", "da", "di", "du", "des", "la", "le", "bin"}
 )
+_SURNAME_STOPS = frozenset({"best", "hope", "good", "kind", "warm"})
+"""Stop words that are also surnames: kept after a given name when punctuation ends the name."""
+_NAME_END = frozenset(",.;:!?\"')]}>\r\n")
 _STOP = frozenset(
     {
         # Salutation targets that are not people.
@@ -641,6 +644,18 @@ def _skip(pattern: re.Pattern[str], text: str, pos: int) -> int:
     return pos if match is None else match.end()
 
 
+def _surname_despite_stop(text: str, word: str, end: int) -> bool:
+    """Return whether a stop word after a given name ends the name as its surname.
+
+    "Jamie Hope," and a JSON "Nicholas Best" are surnames; "Anna Best regards" and "John Hope
+    you" start a phrase. Only words that are also common surnames qualify.
+    """
+    if word not in _SURNAME_STOPS:
+        return False
+    after = text[end : end + 1]
+    return not after or after in _NAME_END
+
+
 def _name_at(text: str, pos: int, *, allow_caps: bool) -> tuple[int, int, int] | None:
     """Parse 1–4 capitalized name tokens at ``pos``, after an optional honorific.
 
@@ -673,7 +688,9 @@ def _name_at(text: str, pos: int, *, allow_caps: bool) -> tuple[int, int, int] |
             pending_particles += 1
             p = match.end()
             continue
-        if not token[0].isupper() or lowered in _STOP:
+        if not token[0].isupper():
+            break
+        if lowered in _STOP and not (count and _surname_despite_stop(text, lowered, match.end())):
             break
         if not allow_caps and len(token) > 2 and token.isupper():
             break

@@ -164,6 +164,8 @@ _ASSIGN = re.compile(
     r"(?:\"(?P<dq>[^\"\r\n]{1,512}+)\"|'(?P<sq>[^'\r\n]{1,512}+)'"
     r"|(?P<uv>[^\s\"'`,;&<>(){}\[\]]{1,512}+))"
 )
+_PASSWORD_REST = re.compile(r"&[^\s\"'`]{1,256}+")
+_QUERY_PARAM = re.compile(r"&[A-Za-z_][\w.\-]{0,64}+=")
 # "my password is hunter2!x", "the passphrase was: Tr0ub4dor&3" (prose, not ``key = value``).
 _IS_FORM = re.compile(
     r"pass(?:word|code|phrase)[ \t]{1,4}(?:is|was)(?:[ \t]{1,4}(?:now|still))?[ \t]{0,4}:?"
@@ -326,6 +328,13 @@ def _assignments(text: str, low: str) -> Iterator[tuple[int, int, float]]:
         group = "dq" if match.group("dq") else "sq" if match.group("sq") else "uv"
         value = match.group(group)
         start, end = match.span(group)
+        if group == "uv" and key.startswith(("pass", "pw")):
+            # A password runs on through ``&`` ("#CY4G&CWU29iDmxn"), unless a query
+            # parameter follows ("password=x&user=y").
+            rest = _PASSWORD_REST.match(text, end)
+            if rest is not None and _QUERY_PARAM.match(text, end) is None:
+                end = rest.end()
+                value = text[start:end]
         if len(value.strip()) < 6 or _is_placeholder(value):
             continue
         is_password = key.startswith(("pass", "pw"))
