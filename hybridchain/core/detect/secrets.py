@@ -437,7 +437,12 @@ class SecretDetector:
                 start = match.start("v")
                 value = text[start : match.end("v")].rstrip(".,;:!?)")
                 if _looks_like_password(value):
-                    spans.append((start, start + len(value), _WEAK_SCORE))
+                    # "Winter1999!": a final ! or ? is masked with it (the sentence loses
+                    # nothing it needs, the password may end in it).
+                    end = start + len(value)
+                    while end < match.end("v") and text[end] in "!?":
+                        end += 1
+                    spans.append((start, end, _WEAK_SCORE))
         if "pin" in low:
             for match in _PIN.finditer(low):
                 spans.append((match.start("v"), match.end("v"), _WEAK_SCORE))

@@ -77,3 +77,9 @@ def test_a_surname_that_is_also_a_common_word(text: str, name: str) -> None:
 )
 def test_the_same_words_starting_a_phrase_stay_out_of_the_name(text: str, names: list[str]) -> None:
     assert found(PersonDetector(), text) == names
+
+
+@pytest.mark.parametrize("password", ["Winter1999!", "Summer2019?", "Monkey1997"])
+def test_a_password_in_prose_keeps_its_final_mark(password: str) -> None:
+    assert found(SecretDetector(), f"My old password is {password} Please reset it.") == [password]
+    assert found(SecretDetector(), "my password was Monkey1997.") == ["Monkey1997"]
