@@ -953,5 +953,8 @@ def _name_cells(text: str) -> Iterator[tuple[int, int]]:
             given = _name_at(cell, comma.end(), allow_caps=True)
             if given is not None and given[1] == len(cell):
                 stop = len(cell)
+        rest = cell[stop:].split()
+        if 0 < len(rest) <= 2 and all(w.lower() in _PARTICLES for w in rest):
+            stop = len(cell)  # "Dussen van": a surname's particle written after it
         if stop == len(cell):
             yield start, end

@@ -83,3 +83,11 @@ def test_the_same_words_starting_a_phrase_stay_out_of_the_name(text: str, names:
 def test_a_password_in_prose_keeps_its_final_mark(password: str) -> None:
     assert found(SecretDetector(), f"My old password is {password} Please reset it.") == [password]
     assert found(SecretDetector(), "my password was Monkey1997.") == ["Monkey1997"]
+
+
+def test_a_name_cell_whose_particle_comes_last_is_one_name() -> None:
+    sql = (
+        "INSERT INTO customers (full_name, email) VALUES "
+        "('Katrin Dussen van', 'k@example.org'), ('Ana de', 'a@example.org');"
+    )
+    assert found(PersonDetector(), sql) == ["Katrin Dussen van", "Ana de"]
