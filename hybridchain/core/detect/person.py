@@ -145,7 +145,7 @@ _ANCHOR = re.compile(
 _ROLE_SET = frozenset(_ROLES)
 # Words followed by a capitalized word; role nouns among them are picked out with a set lookup,
 # which is cheaper than an alternation of every role tried at every position.
-_WORD_BEFORE_CAPITAL = re.compile(r"[A-Za-z][a-z]{2,12}+(?=[ \t]{1,3}[A-Z])")
+_WORD_BEFORE_CAPITAL = re.compile(r"[A-Za-z][a-z]{2,12}+(?=[ \t]{1,3}[^\W\d_a-zß-ÿ])")
 # Words that follow a role noun without naming anyone ("Customer Service Team", "User Guide").
 _ROLE_STOP = frozenset(
     {

@@ -91,3 +91,14 @@ def test_a_name_cell_whose_particle_comes_last_is_one_name() -> None:
         "('Katrin Dussen van', 'k@example.org'), ('Ana de', 'a@example.org');"
     )
     assert found(PersonDetector(), sql) == ["Katrin Dussen van", "Ana de"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("User Édith Huet (edith@example.com) cannot log in", "Édith Huet"),
+        ("Patient Émile Zola was seen today", "Émile Zola"),
+    ],
+)
+def test_a_name_after_a_role_noun_may_start_with_an_accented_capital(text: str, name: str) -> None:
+    assert found(PersonDetector(), text) == [name]
