@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -48,10 +49,14 @@ class Tap(CustomLogger):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__()
         self.sent: list[tuple[str, Any, Any]] = []
+        self.answers: list[str] = []
 
     def log_pre_api_call(self, model, messages, kwargs):  # type: ignore[no-untyped-def]
         params = kwargs.get("litellm_params") or {}
         self.sent.append((call_route(kwargs), messages, params.get("metadata")))
+
+    def log_success_event(self, kwargs, response_obj, start_time, end_time):  # type: ignore[no-untyped-def]
+        self.answers.append(str(response_obj.choices[0].message.content))
 
     def to(self, route: str) -> list[Any]:
         return [messages for where, messages, _ in self.sent if where == route]
@@ -222,3 +227,13 @@ async def test_a_shared_strategy_keeps_its_settings(tap: Tap) -> None:
     assert chat.judge is strategy.judge
     assert await send(chat, "completion", SECRET) == RESTORED_ANSWER
     assert len(tap.to("cloud")) == 1
+
+
+def test_litellm_loggers_keep_the_masked_answer(tap: Tap) -> None:
+    chat = PseudonymizingRouter(router_with("local", "cloud"), threshold=0.0)
+    response = chat.completion(model="chat", messages=SECRET, mock_response=MASKED_ANSWER)
+    assert response.choices[0].message.content == RESTORED_ANSWER
+    deadline = time.monotonic() + 10.0  # LiteLLM logs sync successes on a worker thread
+    while not tap.answers and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert tap.answers == [MASKED_ANSWER]
