@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from langchain_core.runnables import Runnable
 
+from hybridchain.core.availability import FallbackOn
 from hybridchain.core.config import HybridConfig
 from hybridchain.core.cost.budget import BudgetGuard
 from hybridchain.core.cost.ledger import Ledger
 from hybridchain.core.cost.memory import MemoryLedger
+from hybridchain.core.policy import SensitivityPolicy
 from hybridchain.langchain.escalator import ConfidenceEscalator
 from hybridchain.langchain.gate import SensitivityGate
 from hybridchain.langchain.router import ComplexityRouter
 
 __all__ = ["hybrid_chain"]
+
+
+class _Shared(TypedDict):
+    """The settings every component of the chain takes from the block."""
+
+    policy: SensitivityPolicy
+    fallback: bool
+    fallback_on: FallbackOn | None
 
 
 def hybrid_chain(
@@ -46,31 +56,20 @@ def hybrid_chain(
         'local'
     """
     guard = BudgetGuard(config.budgets, ledger or MemoryLedger()) if config.budgets else None
-    fallback, fallback_on = config.fallback.enabled, config.fallback.fallback_on()
-    escalator = ConfidenceEscalator(
-        local=local,
-        cloud=cloud,
-        threshold=config.escalator.threshold,
+    shared = _Shared(
         policy=config.policy,
-        fallback=fallback,
-        fallback_on=fallback_on,
+        fallback=config.fallback.enabled,
+        fallback_on=config.fallback.fallback_on(),
+    )
+    escalator = ConfidenceEscalator(
+        local=local, cloud=cloud, threshold=config.escalator.threshold, **shared
     )
     router = ComplexityRouter(
         local=escalator,
         cloud=cloud,
         threshold=config.router.threshold,
         moderate_threshold=config.router.moderate_threshold,
-        policy=config.policy,
         budget=guard,
-        fallback=fallback,
-        fallback_on=fallback_on,
+        **shared,
     )
-    return SensitivityGate(
-        local=local,
-        cloud=router,
-        mode=config.gate.mode,
-        policy=config.policy,
-        budget=guard,
-        fallback=fallback,
-        fallback_on=fallback_on,
-    )
+    return SensitivityGate(local=local, cloud=router, mode=config.gate.mode, budget=guard, **shared)

@@ -45,6 +45,8 @@ What it does, at three LiteLLM hooks:
 * ``async_post_call_success_hook`` and ``async_post_call_streaming_iterator_hook``:
   put the real values back into a pseudonymized request's answer (also when a stream
   splits a placeholder across chunks). The mapping lives in memory for that request only.
+  A rerouted request's answer (every streamed chunk too) names, in ``model``, the group
+  that answered (``local_model``, or the group LiteLLM fell back to), not the requested one.
 * ``async_log_success_event``: records each call's cost in the ledger (a
   :class:`~hybridchain.litellm.HybridCostLogger`), which the budgets read.
 

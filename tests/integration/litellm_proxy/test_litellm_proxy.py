@@ -141,6 +141,19 @@ def test_streaming_routes_like_plain_calls(
     assert len(cloud.requests) == before + 1
 
 
+def test_answers_name_the_model_group_that_answered(route_proxy: Any) -> None:
+    secret = conversation("536-22-8471", "last")
+    public = [{"role": "user", "content": COMPLEX_ASK}]
+    with client(route_proxy) as openai:
+        create = openai.chat.completions.create
+        rerouted = create(model="cloud-chat", messages=secret, max_tokens=6)
+        chunks = list(create(model="cloud-chat", messages=secret, max_tokens=6, stream=True))
+        sent_on = create(model="cloud-chat", messages=public, max_tokens=6)
+    assert rerouted.model == "local-chat"  # the policy rerouted it: the local group answered
+    assert chunks and {c.model for c in chunks} == {"local-chat"}
+    assert sent_on.model == "cloud-chat"
+
+
 def test_fallback_from_a_failed_local_deployment_never_carries_confidential_data(
     route_proxy: Any, cloud: RecorderServer, local_server: LocalServer
 ) -> None:

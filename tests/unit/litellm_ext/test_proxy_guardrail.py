@@ -16,6 +16,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 pytest.importorskip("litellm.proxy.proxy_server")
 
 from fastapi import HTTPException
+from litellm.constants import RETURN_RAW_MODEL_NAME_METADATA_KEY
 from litellm.types.utils import (
     Delta,
     Message,
@@ -556,3 +557,67 @@ async def test_restored_tool_call_arguments_stay_valid_json() -> None:
     await g.async_post_call_success_hook(out, None, response)
     arguments = response.choices[0].message.tool_calls[0].function.arguments
     assert json.loads(arguments) == {"key": pem}
+
+
+# ------------------------------------------------------- the model that really answered
+
+
+async def test_a_rerouted_answer_names_the_local_group() -> None:
+    g = guardrail()
+    data = await pre_call(g, {"model": "cloud-chat", "messages": user(f"SSN {SSN}")})
+    assert data["metadata"][RETURN_RAW_MODEL_NAME_METADATA_KEY] is True  # no proxy restamp
+    response = ModelResponse(model="openai/llama3.2", choices=[{"message": Message(content="x")}])
+    out = await g.async_post_call_success_hook(data, None, response)
+    assert out.model == "local-chat"
+
+
+async def test_a_rerouted_answer_a_fallback_served_names_that_group() -> None:
+    g = guardrail()
+    data = await pre_call(g, {"model": "cloud-chat", "messages": user(f"SSN {SSN}")})
+    response = ModelResponse(model="llama3.1", choices=[{"message": Message(content="x")}])
+    response._hidden_params["additional_headers"] = {"x-litellm-model-group": "local-big"}
+    out = await g.async_post_call_success_hook(data, None, response)
+    assert out.model == "local-big"
+
+
+async def test_a_rerouted_stream_names_the_local_group_on_copies() -> None:
+    g = guardrail()
+    data = await pre_call(g, {"model": "cloud-chat", "messages": user(f"SSN {SSN}")})
+    chunks = _chunks("a", "b")
+    for chunk in chunks:
+        chunk.model = "openai/llama3.2"
+    hook = g.async_post_call_streaming_iterator_hook(None, _aiter(chunks), data)
+    out = [c async for c in hook]
+    assert [c.model for c in out] == ["local-chat", "local-chat"]
+    assert [c.choices[0].delta.content for c in out] == ["a", "b"]
+    assert [c.model for c in chunks] == ["openai/llama3.2"] * 2  # LiteLLM prices these
+
+
+async def test_answers_not_rerouted_keep_their_name() -> None:
+    g = guardrail()
+    data = await pre_call(g, {"model": "cloud-chat", "messages": user(f"{HARD} question")})
+    assert data["model"] == "cloud-chat"
+    assert RETURN_RAW_MODEL_NAME_METADATA_KEY not in data.get("metadata", {})
+    response = ModelResponse(model="gpt-4o", choices=[{"message": Message(content="x")}])
+    assert (await g.async_post_call_success_hook(data, None, response)).model == "gpt-4o"
+    chunks = _chunks("a")
+    chunks[0].model = "gpt-4o"
+    hook = g.async_post_call_streaming_iterator_hook(None, _aiter(chunks), data)
+    assert [c.model async for c in hook] == ["gpt-4o"]
+
+
+def test_the_blocks_fallback_setting_is_named_as_not_the_proxys(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def build(block: dict[str, Any]) -> None:
+        HybridGuardrail(
+            guardrail_name="hybridchain",
+            event_hook=["pre_call", "post_call"],
+            config=HybridConfig.model_validate(block),
+            local_model="local-chat",
+        )
+
+    build({})
+    assert "router_settings.fallbacks" not in caplog.text
+    build({"fallback": False})
+    assert "router_settings.fallbacks" in caplog.text
