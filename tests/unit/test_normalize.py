@@ -24,6 +24,7 @@ from hybridchain.core.text.normalize import normalize
         ("then I 4 1 1 1 2 2 2 2 3", "then I 411122223"),
         ("license W D L V E U L L 5 8 1 M", "license WDLVEULL581M"),
         ("call 9-7-4-5-5-8-4 now", "call 9745584 now"),
+        ("license is NJ I-1-7-7-8 4-1-3-7-4 4-0-1-6-3.", "license is NJ I1778 41374 40163."),
         ("is 5 3 7 4 - 8 7 6 1 - 5 4 0 7 - 2 7 9 7 a card", "is 5374-8761-5407-2797 a card"),
     ],
 )

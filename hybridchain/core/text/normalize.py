@@ -34,6 +34,7 @@ _ONE_LETTER_WORDS = frozenset("aI")
 _WORD_AFTER = re.compile(r" [A-Za-z]{2}")
 _WORD_BEFORE = re.compile(r"[A-Za-z]{2} \Z")
 _LETTER_PAIR = re.compile(r"[A-Z][ .\-]{1,3}[A-Z](?![A-Za-z])")
+_LETTER_JOINED = re.compile(r"[A-Za-z][.\-]\d")
 # JSON (and most languages') string escapes, as in a tool result or a pasted JSON blob:
 # `"note\n4111 1111 1111 1111"` hides the card behind an `n` glued to its first digit, and
 # `jos\u00e9@example.com` splits an address. One pass, left to right, so `\\n` is an escaped
@@ -172,6 +173,9 @@ def _trim_prose(text: str, start: int, end: int) -> tuple[int, int]:
         and _WORD_BEFORE.search(text, 0, start)
         # `IBAN I E 3 8 …`: a letter followed by a letter starts a value (a country code).
         and not _LETTER_PAIR.match(text, start)
+        # `NJ I-1-7-7-8 …`: a letter joined to a digit by a dash or dot starts a value too;
+        # the pronoun is followed by a blank.
+        and not _LETTER_JOINED.match(text, start)
     ):
         start += 1
         while start < end and text[start] in " .-":
