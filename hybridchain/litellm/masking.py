@@ -2,12 +2,11 @@
 
 Shared by the proxy guardrail (:mod:`hybridchain.litellm.proxy`) and the SDK wrapper
 (:mod:`hybridchain.litellm.pseudonymizing_router`). Importing this module does not
-import LiteLLM (only :func:`text_chunk` does, when called).
+import LiteLLM (:class:`ChunkRestorer` does, when it builds chunks).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from hybridchain.core.findings import Finding, SensitivityReport
@@ -17,7 +16,7 @@ from hybridchain.core.scan import collect_pieces
 from hybridchain.core.sensitivity import Sensitivity
 from hybridchain.core.text.walk import walk_input
 
-__all__ = ["mask_messages", "restore_chunk", "restore_response", "text_chunk"]
+__all__ = ["ChunkRestorer", "mask_messages", "restore_response"]
 
 
 def mask_messages(
@@ -82,39 +81,73 @@ def restore_response(response: Any, pseudonymizer: Pseudonymizer) -> None:
                 function.arguments = pseudonymizer.restore(function.arguments, json_string_content)
 
 
-def restore_chunk(
-    chunk: Any, pseudonymizer: Pseudonymizer, restorers: dict[int, StreamRestorer]
-) -> None:
-    """Put the real values back into one streamed chunk, in place.
+class ChunkRestorer:
+    """Put the real values back into one streamed answer, chunk by chunk, in place.
+
+    Text is restored as it arrives; a placeholder split across chunks is held back until it
+    is whole. Tool-call arguments are JSON text cut anywhere, so each call's fragments are
+    held (the fragments pass on with empty arguments) and the whole arguments, restored and
+    JSON-escaped, ride on the chunk that ends the choice (its ``finish_reason``).
 
     Args:
-        chunk: A LiteLLM ``ModelResponseStream``.
         pseudonymizer: The request's mapping.
-        restorers: One restorer per choice index, kept across the stream's chunks (a
-            placeholder split across chunks is held back until it is whole). Flush what
-            they hold at the end with :func:`text_chunk`.
     """
-    for choice in getattr(chunk, "choices", None) or []:
-        delta = getattr(choice, "delta", None)
-        if delta is None:
-            continue
-        index = int(getattr(choice, "index", 0) or 0)
-        restorer = restorers.setdefault(index, pseudonymizer.stream_restorer())
-        text = restorer.feed(delta.content) if isinstance(delta.content, str) else ""
-        if getattr(choice, "finish_reason", None):
-            text += restorer.flush()
-        if text or isinstance(delta.content, str):
-            delta.content = text
-        for call in getattr(delta, "tool_calls", None) or []:
-            function = getattr(call, "function", None)
-            if function is not None and isinstance(function.arguments, str):
-                # Argument fragments are short; restore what arrives whole, JSON-escaped.
-                function.arguments = pseudonymizer.restore(function.arguments, json_string_content)
 
+    def __init__(self, pseudonymizer: Pseudonymizer) -> None:
+        self._p = pseudonymizer
+        self._text: dict[int, StreamRestorer] = {}
+        self._arguments: dict[int, dict[int, str]] = {}
 
-def text_chunk(texts: Mapping[int, str]) -> Any:
-    """Return a LiteLLM stream chunk carrying the given text per choice index (empty skipped)."""
-    from litellm.types.utils import Delta, ModelResponseStream, StreamingChoices
+    def restore(self, chunk: Any) -> None:
+        """Restore one ``ModelResponseStream`` in place."""
+        for choice in getattr(chunk, "choices", None) or []:
+            delta = getattr(choice, "delta", None)
+            if delta is None:
+                continue
+            index = int(getattr(choice, "index", 0) or 0)
+            restorer = self._text.setdefault(index, self._p.stream_restorer())
+            text = restorer.feed(delta.content) if isinstance(delta.content, str) else ""
+            finished = bool(getattr(choice, "finish_reason", None))
+            if finished:
+                text += restorer.flush()
+            if text or isinstance(delta.content, str):
+                delta.content = text
+            held = self._arguments.setdefault(index, {})
+            for call in getattr(delta, "tool_calls", None) or []:
+                function = getattr(call, "function", None)
+                if function is not None and isinstance(function.arguments, str):
+                    number = int(getattr(call, "index", 0) or 0)
+                    held[number] = held.get(number, "") + function.arguments
+                    function.arguments = ""
+            if finished and held:
+                delta.tool_calls = [*(delta.tool_calls or []), *self._calls(held)]
 
-    choices = [StreamingChoices(index=i, delta=Delta(content=t)) for i, t in texts.items() if t]
-    return ModelResponseStream(choices=choices)
+    def closing(self) -> Any | None:
+        """Return a last chunk with what is still held (a stream cut short), or ``None``."""
+        from litellm.types.utils import Delta, ModelResponseStream, StreamingChoices
+
+        choices = []
+        for index in sorted(self._text.keys() | self._arguments.keys()):
+            restorer = self._text.get(index)
+            text = restorer.flush() if restorer is not None else ""
+            held = self._arguments.get(index) or {}
+            if text or held:
+                calls = self._calls(held) or None
+                delta = Delta(content=text or None, tool_calls=calls)
+                choices.append(StreamingChoices(index=index, delta=delta))
+        return ModelResponseStream(choices=choices) if choices else None
+
+    def _calls(self, held: dict[int, str]) -> list[Any]:
+        from litellm.types.utils import ChatCompletionDeltaToolCall, Function
+
+        calls = [
+            ChatCompletionDeltaToolCall(
+                index=number,
+                type="function",
+                # JSON text: a value with quotes or line breaks must stay escaped.
+                function=Function(arguments=self._p.restore(text, json_string_content)),
+            )
+            for number, text in sorted(held.items())
+        ]
+        held.clear()
+        return calls

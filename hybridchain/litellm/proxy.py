@@ -61,13 +61,14 @@ to share the spending between proxy workers and restarts). Without ``budgets`` a
 closed). The proxy needs a master key (``general_settings.master_key``); see the example
 config for the rest.
 
-Limits: pseudonymized streams restore tool-call argument fragments only when a whole
-placeholder arrives in one fragment. Budgets are checked before routing and again at
-every cloud deployment LiteLLM picks (a ``route_local`` or ``raise`` budget spent by
-then refuses it, fallbacks and retries included); a call's cost counts once LiteLLM
-logs it, so calls in flight when a budget runs out may overspend it. Budgets scoped to a
-``model`` compare the requested model group with the ledger's (provider) model name, and
-``tag`` budgets see no request tags here: scope proxy budgets to ``cloud``.
+Limits: in pseudonymized streams, tool-call arguments arrive whole (restored) with the
+chunk that ends the choice; the fragments before it carry empty arguments. Budgets are
+checked before routing and again at every cloud deployment LiteLLM picks (a
+``route_local`` or ``raise`` budget spent by then refuses it, fallbacks and retries
+included); a call's cost counts once LiteLLM logs it, so calls in flight when a budget
+runs out may overspend it. Budgets scoped to a ``model`` compare the requested model
+group with the ledger's (provider) model name, and ``tag`` budgets see no request tags
+here: scope proxy budgets to ``cloud``.
 """
 
 from __future__ import annotations
@@ -84,12 +85,12 @@ import yaml
 from hybridchain.core.config import ConfigError, HybridConfig, load_config
 from hybridchain.core.cost.budget import BudgetExceededError, BudgetGuard
 from hybridchain.core.cost.ledger import Ledger
-from hybridchain.core.pseudonymize import Pseudonymizer, StreamRestorer
+from hybridchain.core.pseudonymize import Pseudonymizer
 from hybridchain.litellm._deps import require_litellm
 from hybridchain.litellm.cost_logger import HybridCostLogger
 from hybridchain.litellm.guard import HybridFallbackGuard, call_route
 from hybridchain.litellm.judge import DECISION_METADATA_KEY, RequestJudge
-from hybridchain.litellm.masking import restore_chunk, restore_response, text_chunk
+from hybridchain.litellm.masking import ChunkRestorer, restore_response
 from hybridchain.litellm.proxy_plan import (
     ProxyPlan,
     ProxyPlanner,
@@ -319,13 +320,13 @@ class HybridGuardrail(CustomGuardrail):
             async for chunk in response:
                 yield chunk
             return
-        restorers: dict[int, StreamRestorer] = {}
+        restorer = ChunkRestorer(pseudonymizer)
         async for chunk in response:
-            restore_chunk(chunk, pseudonymizer, restorers)
+            restorer.restore(chunk)
             yield chunk
-        leftover = {i: r.flush() for i, r in restorers.items()}
-        if any(leftover.values()):
-            yield text_chunk(leftover)
+        closing = restorer.closing()
+        if closing is not None:
+            yield closing
 
     async def async_post_call_failure_hook(
         self,

@@ -46,10 +46,10 @@ from hybridchain.core.cost.budget import BudgetGuard
 from hybridchain.core.decision import RouteDecision
 from hybridchain.core.detect.base import Detector
 from hybridchain.core.policy import SensitivityPolicy
-from hybridchain.core.pseudonymize import Pseudonymizer, StreamRestorer
+from hybridchain.core.pseudonymize import Pseudonymizer
 from hybridchain.litellm._deps import require_litellm
 from hybridchain.litellm.judge import COMPONENT, RequestJudge
-from hybridchain.litellm.masking import mask_messages, restore_chunk, restore_response, text_chunk
+from hybridchain.litellm.masking import ChunkRestorer, mask_messages, restore_response
 from hybridchain.litellm.tags import DeploymentRoute, deployment_route
 
 require_litellm("PseudonymizingRouter")
@@ -132,6 +132,8 @@ class PseudonymizingRouter:
         Raises:
             SensitiveDataError: The request may not reach the cloud, even masked, and the
                 group has no local deployment.
+            BudgetExceededError: A masked request meets a spent cloud budget and the group
+                has no local deployment.
         """
         prepared = self._prepare(model, messages, kwargs)
         response = self.router.completion(model=model, messages=prepared.messages, **kwargs)
@@ -150,6 +152,8 @@ class PseudonymizingRouter:
         Raises:
             SensitiveDataError: The request may not reach the cloud, even masked, and the
                 group has no local deployment.
+            BudgetExceededError: A masked request meets a spent cloud budget and the group
+                has no local deployment.
         """
         prepared = self._prepare(model, messages, kwargs)
         response = await self.router.acompletion(model=model, messages=prepared.messages, **kwargs)
@@ -215,29 +219,27 @@ def _restored(response: Any, mapping: Pseudonymizer) -> Any:
 
 
 def _restored_stream(chunks: Iterable[Any], mapping: Pseudonymizer) -> Iterator[Any]:
-    restorers: dict[int, StreamRestorer] = {}
+    restorer = ChunkRestorer(mapping)
     for chunk in chunks:
-        yield _restored_chunk(chunk, mapping, restorers)
-    leftover = {i: r.flush() for i, r in restorers.items()}
-    if any(leftover.values()):
-        yield text_chunk(leftover)
+        yield _restored_chunk(chunk, restorer)
+    closing = restorer.closing()
+    if closing is not None:
+        yield closing
 
 
 async def _arestored_stream(
     chunks: AsyncIterable[Any], mapping: Pseudonymizer
 ) -> AsyncIterator[Any]:
-    restorers: dict[int, StreamRestorer] = {}
+    restorer = ChunkRestorer(mapping)
     async for chunk in chunks:
-        yield _restored_chunk(chunk, mapping, restorers)
-    leftover = {i: r.flush() for i, r in restorers.items()}
-    if any(leftover.values()):
-        yield text_chunk(leftover)
+        yield _restored_chunk(chunk, restorer)
+    closing = restorer.closing()
+    if closing is not None:
+        yield closing
 
 
-def _restored_chunk(
-    chunk: Any, mapping: Pseudonymizer, restorers: dict[int, StreamRestorer]
-) -> Any:
+def _restored_chunk(chunk: Any, restorer: ChunkRestorer) -> Any:
     # LiteLLM assembles the logged response from the chunks it yielded: restore a copy.
     restored = copy.deepcopy(chunk)
-    restore_chunk(restored, mapping, restorers)
+    restorer.restore(restored)
     return restored

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -83,32 +85,52 @@ def loop() -> Iterator[asyncio.AbstractEventLoop]:
         loop.close()
 
 
+@dataclass
+class Answer:
+    """What the caller got: the text and each tool call's arguments, streams assembled."""
+
+    text: str
+    arguments: list[str]
+
+
+def answer_of(response: Any) -> Answer:
+    message = response.choices[0].message
+    calls = message.tool_calls or []
+    return Answer(message.content or "", [c.function.arguments for c in calls])
+
+
+def assembled(chunks: list[Any]) -> Answer:
+    text, arguments = "", defaultdict(str)
+    for chunk in chunks:
+        for choice in chunk.choices:
+            text += choice.delta.content or ""
+            for call in choice.delta.tool_calls or []:
+                arguments[call.index] += call.function.arguments or ""
+    return Answer(text, [arguments[i] for i in sorted(arguments)])
+
+
 def send(
     chat: PseudonymizingRouter,
     loop: asyncio.AbstractEventLoop,
     entry: str,
     messages: Any,
     **kwargs: Any,
-) -> Any:
-    """Call ``chat`` the way ``entry`` names; return the answer text (or the message)."""
+) -> Answer:
+    """Call ``chat`` the way ``entry`` names."""
     if entry == "completion":
-        return chat.completion(model="chat", messages=messages, **kwargs).choices[0].message
+        return answer_of(chat.completion(model="chat", messages=messages, **kwargs))
     if entry == "stream":
-        chunks = chat.completion(model="chat", messages=messages, stream=True, **kwargs)
-        return "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+        return assembled(
+            list(chat.completion(model="chat", messages=messages, stream=True, **kwargs))
+        )
 
-    async def go() -> Any:
+    async def go() -> Answer:
         if entry == "acompletion":
-            response = await chat.acompletion(model="chat", messages=messages, **kwargs)
-            return response.choices[0].message
+            return answer_of(await chat.acompletion(model="chat", messages=messages, **kwargs))
         chunks = await chat.acompletion(model="chat", messages=messages, stream=True, **kwargs)
-        return "".join([c.choices[0].delta.content or "" async for c in chunks if c.choices])
+        return assembled([c async for c in chunks])
 
     return loop.run_until_complete(go())
-
-
-def text_of(answer: Any) -> str:
-    return answer if isinstance(answer, str) else str(answer.content)
 
 
 @pytest.mark.parametrize("entry", ENTRIES)
@@ -121,14 +143,14 @@ def test_the_cloud_gets_placeholders_and_the_caller_the_real_answer(
     local, cloud = servers
     before, local_before = len(cloud.requests), len(local.requests)
     messages = [{"role": "user", "content": PROMPT}]
-    assert text_of(send(chat, loop, entry, messages)) == f"cloud: {PROMPT}"
+    assert send(chat, loop, entry, messages).text == f"cloud: {PROMPT}"
     sent = cloud.requests[before:]
     assert len(sent) == 1 and len(local.requests) == local_before
     assert leaked(VALUES, strings_in(sent)) == []
     assert len(PLACEHOLDER_RE.findall(json.dumps(sent))) >= len(VALUES)
 
 
-@pytest.mark.parametrize("entry", ["completion", "acompletion"])
+@pytest.mark.parametrize("entry", ENTRIES)
 def test_tool_call_arguments_come_back_with_the_real_values(
     chat: PseudonymizingRouter,
     servers: tuple[RecorderServer, RecorderServer],
@@ -151,9 +173,9 @@ def test_tool_call_arguments_come_back_with_the_real_values(
     }
     # The recorder fills a string argument with the quoted phrase of the user's message.
     messages = [{"role": "user", "content": f'Refund "{EMAIL}", SSN {SSN}, today.'}]
-    message = send(chat, loop, entry, messages, tools=[tool])
-    [call] = message.tool_calls
-    assert json.loads(call.function.arguments) == {"email": EMAIL}
+    # Streamed, the recorder cuts the arguments every 8 characters, placeholders included.
+    [arguments] = send(chat, loop, entry, messages, tools=[tool]).arguments
+    assert json.loads(arguments) == {"email": EMAIL}
     assert leaked((EMAIL, SSN), strings_in(cloud.requests[before:])) == []
 
 
@@ -170,7 +192,7 @@ def test_no_generated_value_reaches_the_cloud(
     local, cloud = servers
     messages = convert_to_openai_messages(conversation(secret.text, place))
     before = len(cloud.requests)
-    answer = text_of(send(chat, loop, entry, messages))
+    answer = send(chat, loop, entry, messages).text
     sent = cloud.requests[before:]
     assert leaked(secret.values, strings_in(sent)) == []
     if secret.hideable:

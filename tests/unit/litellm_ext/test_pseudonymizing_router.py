@@ -15,6 +15,7 @@ litellm = pytest.importorskip("litellm")
 
 from litellm.integrations.custom_logger import CustomLogger  # noqa: E402
 
+from hybridchain.core.cost import Budget, BudgetGuard, MemoryLedger  # noqa: E402
 from hybridchain.core.findings import Finding  # noqa: E402
 from hybridchain.core.policy import SensitivityPolicy  # noqa: E402
 from hybridchain.core.sensitivity import Sensitivity  # noqa: E402
@@ -237,3 +238,11 @@ def test_litellm_loggers_keep_the_masked_answer(tap: Tap) -> None:
     while not tap.answers and time.monotonic() < deadline:
         time.sleep(0.02)
     assert tap.answers == [MASKED_ANSWER]
+
+
+async def test_a_spent_budget_keeps_the_raw_request_local(tap: Tap) -> None:
+    guard = BudgetGuard([Budget(limit_usd=0, action="route_local")], MemoryLedger())
+    chat = PseudonymizingRouter(router_with("local", "cloud"), threshold=0.0, budget_guard=guard)
+    assert await send(chat, "acompletion", SECRET, mock_response="local") == "local"
+    assert tap.to("cloud") == [] and tap.to("local") == [SECRET]
+    assert chat.last_decision is None
