@@ -73,13 +73,21 @@ ASSESSMENT_KEY = "hybridchain_assessment"
 
 @dataclass
 class _Call:
-    """Call ``runnable`` once, or ``batch`` times on the same input; reply: :class:`_Result`."""
+    """Call ``runnable`` once, ``batch`` times on the same input, or once per ``inputs``.
+
+    Reply: :class:`_Result`.
+    """
 
     runnable: Runnable[Any, Any]
     input: Any
     config: RunnableConfig
     kwargs: dict[str, Any] = field(default_factory=dict)
     batch: int = 0
+    inputs: list[Any] | None = None
+
+    def batch_inputs(self) -> list[Any] | None:
+        """The inputs to batch over, or None for a single call."""
+        return self.inputs if self.inputs is not None else [self.input] * self.batch or None
 
 
 @dataclass
@@ -141,10 +149,9 @@ def _run_sync(driver: _Driver) -> Iterator[Any]:
             dispatch_custom_event(op.name, op.data, config=op.config)
         elif isinstance(op, _Call):
             try:
-                if op.batch:
-                    value = op.runnable.batch(
-                        [op.input] * op.batch, op.config, return_exceptions=True
-                    )
+                many = op.batch_inputs()
+                if many is not None:
+                    value = op.runnable.batch(many, op.config, return_exceptions=True)
                 else:
                     value = op.runnable.invoke(op.input, op.config, **op.kwargs)
                 reply = _Result(value)
@@ -178,10 +185,9 @@ async def _run_async(driver: _Driver) -> AsyncIterator[Any]:
             await adispatch_custom_event(op.name, op.data, config=op.config)
         elif isinstance(op, _Call):
             try:
-                if op.batch:
-                    value = await op.runnable.abatch(
-                        [op.input] * op.batch, op.config, return_exceptions=True
-                    )
+                many = op.batch_inputs()
+                if many is not None:
+                    value = await op.runnable.abatch(many, op.config, return_exceptions=True)
                 else:
                     value = await op.runnable.ainvoke(op.input, op.config, **op.kwargs)
                 reply = _Result(value)
@@ -250,6 +256,24 @@ def _as_messages(value: Any) -> list[BaseMessage]:
     if isinstance(value, Sequence) and not isinstance(value, str):
         return convert_to_messages(value)
     raise TypeError(f"cannot read a {type(value).__name__} as messages")
+
+
+def _reframe(value: Any, templates: Sequence[str]) -> list[list[BaseMessage]]:
+    """The request once per template, its last user message rewritten by the template."""
+    if not templates:
+        return []
+    try:
+        messages = _as_messages(value)
+    except (TypeError, ValueError, NotImplementedError):
+        return []
+    for i in range(len(messages) - 1, -1, -1):
+        if isinstance(messages[i], HumanMessage):
+            question = str(messages[i].text)
+            return [
+                [*messages[:i], HumanMessage(t.replace("{question}", question)), *messages[i + 1 :]]
+                for t in templates
+            ]
+    return []
 
 
 def _question_text(value: Any) -> str | None:
@@ -351,6 +375,10 @@ class ConfidenceEscalator(RoutingRunnable):
     """Extra samples drawn from the tier for self-consistency (0: off)."""
     sample_temperature: float = Field(default=0.8, ge=0.0)
     """Temperature the samples are drawn at (bound when the model has the field)."""
+    reframings: tuple[str, ...] = ()
+    """Templates the tier is re-asked with, greedily, for self-consistency: ``{question}``
+    stands for the last user message (e.g. `DEFAULT_REFRAMINGS`). Answers that change with
+    the framing are unsure; their agreement joins the samples' (empty: off)."""
     verifier: Any = None
     """A model asked "is this answer correct?" for P(True); ``True``: the first tier."""
     verifier_cloud: bool = False
@@ -514,6 +542,17 @@ class ConfidenceEscalator(RoutingRunnable):
                 logger.warning("self-consistency samples failed (%s)", type(result.error).__name__)
             else:
                 samples = [_answer_text(s) for s in result.value if not isinstance(s, Exception)]
+        reframed = _reframe(input, self.reframings) if text.strip() else []
+        if reframed:
+            asker = self.tier_list[tier]
+            if _has_fields(asker, "temperature"):
+                asker = asker.bind(temperature=0.0)
+            result = yield _Call(asker, input, config, inputs=reframed)
+            if result.error is not None:
+                logger.warning("reframed answers failed (%s)", type(result.error).__name__)
+            else:
+                answers = [_answer_text(a) for a in result.value if not isinstance(a, Exception)]
+                samples = [*(samples or []), *answers]
         verdict: float | None = None
         verifier = self._verifier(cloud_ok)
         if verifier is not None and text.strip():

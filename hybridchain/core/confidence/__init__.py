@@ -7,6 +7,7 @@ from hybridchain.core.confidence.assessment import Assessment
 from hybridchain.core.confidence.cascade import Cascade, OnSensitive, Step, StepAction
 from hybridchain.core.confidence.combine import assess_answer, compute_signals
 from hybridchain.core.confidence.consistency import (
+    DEFAULT_REFRAMINGS,
     AgreementMeasure,
     agreement,
     normalize_answer,
@@ -41,6 +42,7 @@ from hybridchain.core.confidence.weights import (
 
 __all__ = [
     "DEFAULT_HEDGES",
+    "DEFAULT_REFRAMINGS",
     "DEFAULT_REFUSALS",
     "FUNCTION_WORDS",
     "NO_TOKENS",

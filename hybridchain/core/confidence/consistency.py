@@ -8,10 +8,18 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Literal
 
-__all__ = ["AgreementMeasure", "agreement", "normalize_answer", "token_f1"]
+__all__ = ["DEFAULT_REFRAMINGS", "AgreementMeasure", "agreement", "normalize_answer", "token_f1"]
 
 AgreementMeasure = Literal["exact", "f1"]
 """``exact``: normalized strings equal; ``f1``: token-overlap F1 of normalized strings."""
+
+DEFAULT_REFRAMINGS: tuple[str, ...] = (
+    "Question: {question}\nAnswer:",
+    "{question}\nAnswer in a few words.",
+)
+"""Other ways to put the same question (``{question}``: the user's message), for
+consistency across framings: a small model's answer that changes with the wording is
+unsure even when its tokens look confident."""
 
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 _PUNCT = str.maketrans("", "", string.punctuation)

@@ -231,6 +231,30 @@ def test_validator_self_consistency_and_verifier() -> None:
     assert a.signals["p_true"] == pytest.approx(0.05 / 0.95)
 
 
+def test_reframed_answers_that_disagree_lower_confidence() -> None:
+    templates = ("Question: {question}\nAnswer:", "{question}\nAnswer in a few words.")
+    local = FakeChat(reply="Paris", temperature=0.7)
+    esc, cloud = pair(local, reframings=templates)
+    local.replies = ["Paris", "Paris", "Paris"]  # the answer, then one per framing
+    messages = [("system", "Be brief."), ("human", "Capital of France?")]
+    assert esc.invoke(messages).content == "Paris"
+    assert cloud.requests == []
+    asked = [r[-1].content for r in local.requests[1:]]
+    assert asked == [
+        "Question: Capital of France?\nAnswer:",
+        "Capital of France?\nAnswer in a few words.",
+    ]
+    assert all(r[0].content == "Be brief." for r in local.requests[1:])  # the rest is kept
+    assert [k.get("temperature") for k in local.kwargs_seen[1:]] == [0.0, 0.0]  # greedy
+
+    local = FakeChat(reply="Paris")
+    esc, cloud = pair(local, reframings=templates)
+    local.replies = ["Paris", "Lyon", "Marseille"]
+    assert esc.invoke("Capital of France?").content == "cloud answer"
+    a = esc.assess("Capital of France?", AIMessage("Paris"))
+    assert "consistency" in a.signals
+
+
 def test_verifier_true_uses_first_tier_and_cloud_verifier_skips_sensitive() -> None:
     local = FakeChat(reply="Yes", payload=lp(0.9, top=[[("Yes", 0.9), ("No", 0.05)]]))
     esc, _ = pair(local, verifier=True)
