@@ -1,6 +1,7 @@
 """Confidence-escalation quality: how well each signal predicts a wrong local answer.
 
-Run: ``python benchmarks/escalation.py [--limit N] [--verifier] [--samples N] [--json PATH]``;
+Run: ``python benchmarks/escalation.py [--limit N] [--verifier] [--samples N] [--reframe]
+[--json PATH]``;
 ``--write-dataset`` regenerates ``benchmarks/data/factual.jsonl`` (deterministic).
 
 The embedded Gemma 3 270M (a base model) answers ~470 short factual questions. It is
@@ -12,8 +13,10 @@ its log-probabilities do not depend on the item before it. Raw outputs are cache
 (``--cache``), so a re-run re-scores without asking the model again.
 
 Signals: the token log-probabilities of the answer, ``echo`` (the answer only repeats the
-question, read from the text: no extra call), and with ``--verifier`` / ``--samples`` the
-verifier's P(True) and self-consistency (extra calls). "No extra calls" rows combine the
+question, read from the text: no extra call), and with ``--verifier`` / ``--samples`` /
+``--reframe`` the verifier's P(True) and self-consistency (extra calls): agreement with
+temperature samples and with the greedy answers under the other framings of
+:data:`REFRAMINGS`. "No extra calls" rows combine the
 first two kinds.
 
 It prints, per signal and per combination, the AUROC for predicting a WRONG answer and the
@@ -63,6 +66,29 @@ FEW_SHOT = (
 VERIFIER = (
     "{question}\nProposed answer: {answer}\nIs the proposed answer correct? Answer Yes or No:"
 )
+REFRAMINGS: tuple[tuple[str, str, str], ...] = (
+    (
+        "Q: What is the capital of Spain?\nA: Madrid\n\n"
+        "Q: What is 3+5?\nA: 8\n\nQ: What colour is grass?\nA: green\n\n",
+        "Q: ",
+        "\nA:",
+    ),
+    (
+        "Q: Who wrote Macbeth?\nA: Shakespeare\n\n"
+        "Q: How many legs does a cat have?\nA: 4\n\nQ: What is the capital of Japan?\nA: Tokyo\n\n",
+        "Q: ",
+        "\nA:",
+    ),
+    (
+        "Question: What is the largest ocean?\nAnswer: Pacific\n\n"
+        "Question: What is 2+7?\nAnswer: 9\n\n",
+        "Question: ",
+        "\nAnswer:",
+    ),
+)
+"""Other framings of each question for ``--reframe`` (prefix, question start, answer cue):
+other examples, and another format. The raw-completion twin of the escalator's
+``reframings`` (``DEFAULT_REFRAMINGS`` rewrite a chat request's last user message)."""
 SAMPLE_SEEDS = "crc32(index:prompt)"
 """How sampling seeds are chosen (recorded in the cache; samples drawn otherwise are redrawn)."""
 TARGETS = (0.90, 0.95)
@@ -559,6 +585,24 @@ class Model:
         seconds = time.perf_counter() - started
         return {"text": choice["text"], "logprobs": _content(choice), "seconds": seconds}
 
+    def reframe(self, prompt: str, max_tokens: int) -> dict[str, Any]:
+        """The greedy answer under each of :data:`REFRAMINGS`, each isolated like the answer."""
+        started = time.perf_counter()
+        question = prompt.removeprefix("Q: ").removesuffix("\nA:")
+        texts = []
+        for prefix, ask, cue in REFRAMINGS:
+            self.complete(prefix, max_tokens=1, temperature=0.0)
+            texts.append(
+                self.complete(
+                    prefix + ask + question + cue,
+                    max_tokens=max_tokens,
+                    temperature=0.0,
+                    stop=["\n"],
+                )["text"]
+            )
+        seconds = time.perf_counter() - started
+        return {"texts": texts, "framings": len(REFRAMINGS), "seconds": seconds}
+
     def sample(self, prompt: str, n: int, max_tokens: int) -> dict[str, Any]:
         """``n`` answers at temperature 0.8, for self-consistency.
 
@@ -596,6 +640,7 @@ def collect(
     verifier: bool,
     samples: int,
     max_tokens: int,
+    reframe: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """Raw outputs per item id, from the cache or (for what is missing) the model."""
     cache: dict[str, Any] = {}
@@ -610,7 +655,8 @@ def collect(
         got = store.get(item["id"])
         if got is None or got.get("prompt") != item["prompt"]:
             return True
-        return (verifier and "verifier" not in got) or _sampled(got) < samples
+        unframed = reframe and got.get("reframed", {}).get("framings") != len(REFRAMINGS)
+        return (verifier and "verifier" not in got) or _sampled(got) < samples or unframed
 
     todo = [item for item in items if missing(item)]
     if not todo:
@@ -629,6 +675,8 @@ def collect(
                 got["verifier"] = model.verify(item["prompt"], got["answer"]["text"])
             if _sampled(got) < samples:
                 got["samples"] = model.sample(item["prompt"], samples, max_tokens)
+            if reframe and got.get("reframed", {}).get("framings") != len(REFRAMINGS):
+                got["reframed"] = model.reframe(item["prompt"], max_tokens)
             store[item["id"]] = got
             if done % 10 == 0 or done == len(todo):
                 cache_path.write_text(json.dumps(cache), encoding="utf-8")
@@ -639,13 +687,21 @@ def collect(
 # -- scoring ------------------------------------------------------------------------------
 
 
-def item_signals(raw: dict[str, Any], *, verifier: bool, samples: int) -> dict[str, float]:
-    """The core signals of one item's answer (extra-call signals only when asked for)."""
+def item_signals(
+    raw: dict[str, Any], *, verifier: bool, samples: int, reframe: bool = False
+) -> dict[str, float]:
+    """The core signals of one item's answer (extra-call signals only when asked for).
+
+    Self-consistency compares the answer with the temperature samples and, with
+    ``reframe``, the answers under the other framings.
+    """
     truth = None
     if verifier and "verifier" in raw:
         v = raw["verifier"]
         truth = p_true(parse_logprobs(v["logprobs"]), v["text"])
-    texts = raw.get("samples", {}).get("texts", [])[:samples] if samples else None
+    texts = raw.get("samples", {}).get("texts", [])[:samples] if samples else []
+    if reframe:
+        texts = [*texts, *raw.get("reframed", {}).get("texts", [])]
     return compute_signals(
         raw["answer"]["text"],
         raw["answer"]["logprobs"],
@@ -768,7 +824,8 @@ def report(result: dict[str, Any], out: Callable[[str], None] = print) -> None:
         f"({result['errors']} local errors raised)"
     )
     out(
-        "seconds per item: answer {answer:.2f}, verifier {verifier:.2f}, samples {samples:.2f}; "
+        "seconds per item: answer {answer:.2f}, verifier {verifier:.2f}, samples {samples:.2f}, "
+        "reframed {reframed:.2f}; "
         "scoring {scoring:.5f}".format(**result["seconds_per_item"])
     )
     out("")
@@ -811,6 +868,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="only the first N items")
     parser.add_argument("--verifier", action="store_true", help="ask for P(True) (slow)")
     parser.add_argument("--samples", type=int, default=0, help="self-consistency samples (slow)")
+    parser.add_argument(
+        "--reframe", action="store_true", help="consistency across other framings (slow)"
+    )
     parser.add_argument("--max-tokens", type=int, default=4)
     parser.add_argument("--cache", type=Path, default=CACHE)
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
@@ -820,16 +880,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     items = load_dataset(args.data)[: args.limit]
     raw = collect(
-        items, args.cache, verifier=args.verifier, samples=args.samples, max_tokens=args.max_tokens
+        items,
+        args.cache,
+        verifier=args.verifier,
+        samples=args.samples,
+        max_tokens=args.max_tokens,
+        reframe=args.reframe,
     )
     started = time.perf_counter()
     texts = [raw[i["id"]]["answer"]["text"] for i in items]
     correct = [is_correct(t, i["answers"]) for t, i in zip(texts, items, strict=True)]
     signals = [
-        item_signals(raw[i["id"]], verifier=args.verifier, samples=args.samples) for i in items
+        item_signals(
+            raw[i["id"]], verifier=args.verifier, samples=args.samples, reframe=args.reframe
+        )
+        for i in items
     ]
     scoring = (time.perf_counter() - started) / len(items)
-    extra = [n for n, on in (("p_true", args.verifier), ("consistency", args.samples)) if on]
+    consistent = args.samples or args.reframe
+    extra = [n for n, on in (("p_true", args.verifier), ("consistency", consistent)) if on]
     table = rows(signals, correct, extra=extra)
 
     def mean_seconds(part: str) -> float:
@@ -850,6 +919,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "answer": mean_seconds("answer"),
             "verifier": mean_seconds("verifier"),
             "samples": mean_seconds("samples"),
+            "reframed": mean_seconds("reframed"),
             "scoring": scoring,
         },
         "rows": table,
