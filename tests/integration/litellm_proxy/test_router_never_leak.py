@@ -100,6 +100,9 @@ def loop() -> Iterator[asyncio.AbstractEventLoop]:
     try:
         yield loop
     finally:
+        # LiteLLM caches aiohttp sessions per loop: close them on this loop, or a later module
+        # that uses LiteLLM collects them and pytest reports an unclosed ClientSession.
+        loop.run_until_complete(litellm.close_litellm_async_clients())
         loop.close()
 
 
