@@ -73,6 +73,12 @@ FUNCTION_WORDS: frozenset[str] = frozenset(
 _WORD = re.compile(r"\w+")
 _ALTERNATIVES = re.compile(r"\b(?:or|either|whether)\b|(?:^|\s)\(?[A-Da-d][.)]\s", re.IGNORECASE)
 
+# Requests whose answer is made of the request's own words: sort, repeat, reformat, translate.
+_REWORDING = frozenset(
+    "sort order reorder rearrange repeat spell translate capitalize capitalise uppercase "
+    "lowercase reverse rewrite rephrase correct fix format convert copy quote extract".split()
+)
+
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
@@ -120,9 +126,10 @@ def echoes_question(answer: str, question: str, max_words: int = 40) -> bool:
 
     Small models often answer by parroting the question ("What is the capital of
     Iceland?" → "Iceland"): an answer whose words all appear in the question, beyond
-    function words, adds nothing and is usually wrong. Questions that offer
-    alternatives (``or``, lettered choices) and long prompts, where the answer may be
-    quoted from the given text, never count.
+    function words, adds nothing and is usually wrong. Only questions count (a ``?``);
+    never those that offer alternatives (``or``, lettered choices), ask for the words
+    back (sort, repeat, translate, …), or are long, where the answer may be quoted
+    from the given text.
 
     Args:
         answer: The answer's text.
@@ -138,9 +145,13 @@ def echoes_question(answer: str, question: str, max_words: int = 40) -> bool:
     False
     >>> echoes_question("Tea", "Tea or coffee?")
     False
+    >>> echoes_question("Monday, Tuesday", "Monday, Tuesday, Wednesday,")
+    False
     """
     asked = _WORD.findall(_fold(question))
-    if not asked or len(asked) > max_words or _ALTERNATIVES.search(question):
+    if not asked or len(asked) > max_words or "?" not in question:
+        return False
+    if _ALTERNATIVES.search(question) or not _REWORDING.isdisjoint(asked):
         return False
     said = _WORD.findall(_fold(answer))
     if not any(word not in FUNCTION_WORDS for word in said):

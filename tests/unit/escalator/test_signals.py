@@ -100,7 +100,7 @@ def test_wording_signals() -> None:
         ("38", "What is 38+31?"),
         ("dog", "What is the plural of dog?"),
         ("Saturday", "What day comes after Saturday?"),
-        ("FRANCE", "what is the capital of france"),
+        ("FRANCE", "what is the capital of france?"),
         ("Zürich", "Wo liegt Zürich?"),
     ],
 )
@@ -120,6 +120,10 @@ def test_an_answer_that_only_repeats_the_question_echoes(answer: str, question: 
         ("It is.", "What is it?"),  # function words only: nothing repeated
         ("", "What is the capital of Iceland?"),
         ("Ann", "Summarize: " + "Ann met Bob at the station. " * 10 + "Who met Bob?"),
+        ("Monday, Tuesday", "Monday, Tuesday, Wednesday,"),  # not a question
+        ("Iceland", "What is the capital of Iceland"),  # no question mark: not checked
+        ("a b c", "Can you sort these letters: c b a?"),
+        ("HELLO", "How do I write hello in uppercase?"),
     ],
 )
 def test_answers_that_add_something_or_questions_that_invite_repeats_do_not(
