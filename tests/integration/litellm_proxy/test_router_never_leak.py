@@ -29,7 +29,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Items? .*ReadOnly:UserWarning"),
 ]
 
-LOCAL_ANSWER = "local answer"
 ENTRIES = ("completion", "acompletion", "stream", "astream")
 FAULTS = (
     None,
@@ -39,12 +38,6 @@ FAULTS = (
     ("cloud", 500, None),
     ("cloud", 429, None),
 )
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[tuple[RecorderServer, RecorderServer]]:
-    with RecorderServer(reply=LOCAL_ANSWER) as local, RecorderServer() as cloud:
-        yield local, cloud
 
 
 @pytest.fixture(scope="module")
@@ -92,18 +85,6 @@ def lines() -> Iterator[Tap]:
         yield handler
     finally:
         logging.getLogger("hybridchain").removeHandler(handler)
-
-
-@pytest.fixture(scope="module")
-def loop() -> Iterator[asyncio.AbstractEventLoop]:
-    loop = asyncio.new_event_loop()
-    try:
-        yield loop
-    finally:
-        # LiteLLM caches aiohttp sessions per loop: close them on this loop, or a later module
-        # that uses LiteLLM collects them and pytest reports an unclosed ClientSession.
-        loop.run_until_complete(litellm.close_litellm_async_clients())
-        loop.close()
 
 
 def send(router: Any, loop: asyncio.AbstractEventLoop, entry: str, messages: Any) -> str:
@@ -159,7 +140,7 @@ def test_router_never_sends_sensitive_values_to_the_cloud(
         error = f"{type(exc).__name__}: {exc}"
         assert fault is not None and fault[0] == "local" and fault[2] is None, error
     else:
-        assert answer == LOCAL_ANSWER
+        assert answer == local.reply
     assert len(cloud.requests) == sent_before, "a request reached the cloud"
     assert leaked(secret.values, cloud.sent_text()) == []
     assert leaked(secret.values, error) == [], "in an exception"

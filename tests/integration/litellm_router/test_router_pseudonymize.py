@@ -32,7 +32,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:Items? .*ReadOnly:UserWarning"),
 ]
 
-LOCAL_ANSWER = "local answer"
 ENTRIES = ("completion", "acompletion", "stream", "astream")
 SSN = "536-22-8471"
 CARD = "4111 1111 1111 1111"
@@ -44,12 +43,6 @@ PROMPT = (
     f"Dear support, I am {NAME} ({EMAIL}). Refund card {CARD} to IBAN {IBAN}; "
     f"my SSN is {SSN}. Explain the steps and the timeline in detail."
 )
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[tuple[RecorderServer, RecorderServer]]:
-    with RecorderServer(reply=LOCAL_ANSWER) as local, RecorderServer() as cloud:
-        yield local, cloud
 
 
 @pytest.fixture(scope="module")
@@ -74,15 +67,6 @@ def chat(servers: tuple[RecorderServer, RecorderServer]) -> Iterator[Pseudonymiz
         yield PseudonymizingRouter(router, threshold=0.0)
     finally:
         litellm.callbacks[:] = saved
-
-
-@pytest.fixture(scope="module")
-def loop() -> Iterator[asyncio.AbstractEventLoop]:
-    loop = asyncio.new_event_loop()
-    try:
-        yield loop
-    finally:
-        loop.close()
 
 
 @dataclass
@@ -202,4 +186,4 @@ def test_no_generated_value_reaches_the_cloud(
         if place == "last":
             assert answer == f"cloud: {secret.text}"
     else:  # a marker placeholders cannot hide: local, unmasked
-        assert sent == [] and answer == LOCAL_ANSWER
+        assert sent == [] and answer == local.reply
