@@ -258,34 +258,37 @@ def _as_messages(value: Any) -> list[BaseMessage]:
     raise TypeError(f"cannot read a {type(value).__name__} as messages")
 
 
-def _reframe(value: Any, templates: Sequence[str]) -> list[list[BaseMessage]]:
-    """The request once per template, its last user message rewritten by the template."""
-    if not templates:
-        return []
-    try:
-        messages = _as_messages(value)
-    except (TypeError, ValueError, NotImplementedError):
-        return []
-    for i in range(len(messages) - 1, -1, -1):
-        if isinstance(messages[i], HumanMessage):
-            question = str(messages[i].text)
-            return [
-                [*messages[:i], HumanMessage(t.replace("{question}", question)), *messages[i + 1 :]]
-                for t in templates
-            ]
-    return []
+def _at_temperature(runnable: Runnable[Any, Any], temperature: float) -> Runnable[Any, Any]:
+    """``runnable`` bound to ``temperature`` when the model has that field, else as it is."""
+    if _has_fields(runnable, "temperature"):
+        return runnable.bind(temperature=temperature)
+    return runnable
 
 
-def _question_text(value: Any) -> str | None:
-    """The text of the request's last user message, or None when there is none."""
+def _last_user(value: Any) -> tuple[list[BaseMessage], int] | None:
+    """The request as messages and the index of its last user message, if it has one."""
     try:
         messages = _as_messages(value)
     except (TypeError, ValueError, NotImplementedError):
         return None
-    for message in reversed(messages):
-        if isinstance(message, HumanMessage):
-            return str(message.text)
+    for i in range(len(messages) - 1, -1, -1):
+        if isinstance(messages[i], HumanMessage):
+            return messages, i
     return None
+
+
+def _reframe(
+    found: tuple[list[BaseMessage], int] | None, templates: Sequence[str]
+) -> list[list[BaseMessage]]:
+    """The request once per template, its last user message rewritten by the template."""
+    if found is None:
+        return []
+    messages, i = found
+    question = str(messages[i].text)
+    return [
+        [*messages[:i], HumanMessage(t.replace("{question}", question)), *messages[i + 1 :]]
+        for t in templates
+    ]
 
 
 def _join(chunks: Sequence[Any]) -> Any:
@@ -534,19 +537,17 @@ class ConfidenceEscalator(RoutingRunnable):
         text = _answer_text(output)
         samples: list[str] | None = None
         if self.self_consistency and text.strip():
-            sampler = self.tier_list[tier]
-            if _has_fields(sampler, "temperature"):
-                sampler = sampler.bind(temperature=self.sample_temperature)
+            sampler = _at_temperature(self.tier_list[tier], self.sample_temperature)
             result = yield _Call(sampler, input, config, batch=self.self_consistency)
             if result.error is not None:
                 logger.warning("self-consistency samples failed (%s)", type(result.error).__name__)
             else:
                 samples = [_answer_text(s) for s in result.value if not isinstance(s, Exception)]
-        reframed = _reframe(input, self.reframings) if text.strip() else []
+        last_user = _last_user(input)
+        asked = None if last_user is None else str(last_user[0][last_user[1]].text)
+        reframed = _reframe(last_user, self.reframings) if text.strip() else []
         if reframed:
-            asker = self.tier_list[tier]
-            if _has_fields(asker, "temperature"):
-                asker = asker.bind(temperature=0.0)
+            asker = _at_temperature(self.tier_list[tier], 0.0)
             result = yield _Call(asker, input, config, inputs=reframed)
             if result.error is not None:
                 logger.warning("reframed answers failed (%s)", type(result.error).__name__)
@@ -578,7 +579,7 @@ class ConfidenceEscalator(RoutingRunnable):
             samples=samples,
             p_true=verdict,
             validator=self.validator,
-            question=_question_text(input),
+            question=asked,
             config=self.signals,
         )
 
