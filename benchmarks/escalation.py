@@ -633,6 +633,11 @@ def _sampled(got: dict[str, Any]) -> int:
     return len(samples.get("texts", ())) if samples.get("seeds") == SAMPLE_SEEDS else 0
 
 
+def _reframed(got: dict[str, Any]) -> bool:
+    """Whether the cache holds an item's answers under every one of :data:`REFRAMINGS`."""
+    return bool(got.get("reframed", {}).get("framings") == len(REFRAMINGS))
+
+
 def collect(
     items: Sequence[dict[str, Any]],
     cache_path: Path,
@@ -655,7 +660,7 @@ def collect(
         got = store.get(item["id"])
         if got is None or got.get("prompt") != item["prompt"]:
             return True
-        unframed = reframe and got.get("reframed", {}).get("framings") != len(REFRAMINGS)
+        unframed = reframe and not _reframed(got)
         return (verifier and "verifier" not in got) or _sampled(got) < samples or unframed
 
     todo = [item for item in items if missing(item)]
@@ -675,7 +680,7 @@ def collect(
                 got["verifier"] = model.verify(item["prompt"], got["answer"]["text"])
             if _sampled(got) < samples:
                 got["samples"] = model.sample(item["prompt"], samples, max_tokens)
-            if reframe and got.get("reframed", {}).get("framings") != len(REFRAMINGS):
+            if reframe and not _reframed(got):
                 got["reframed"] = model.reframe(item["prompt"], max_tokens)
             store[item["id"]] = got
             if done % 10 == 0 or done == len(todo):
