@@ -37,7 +37,7 @@ values) next to the strategy's ``hybridchain_decision``.
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,11 +137,7 @@ class PseudonymizingRouter:
         """
         prepared = self._prepare(model, messages, kwargs)
         response = self.router.completion(model=model, messages=prepared.messages, **kwargs)
-        if prepared.mapping is None:
-            return response
-        if kwargs.get("stream"):
-            return _restored_stream(response, prepared.mapping)
-        return _restored(response, prepared.mapping)
+        return _answer(response, prepared.mapping, bool(kwargs.get("stream")), _restored_stream)
 
     async def acompletion(self, model: str, messages: list[dict[str, Any]], **kwargs: Any) -> Any:
         """Call ``router.acompletion``, masking a sensitive request (see the module docs).
@@ -157,11 +153,7 @@ class PseudonymizingRouter:
         """
         prepared = self._prepare(model, messages, kwargs)
         response = await self.router.acompletion(model=model, messages=prepared.messages, **kwargs)
-        if prepared.mapping is None:
-            return response
-        if kwargs.get("stream"):
-            return _arestored_stream(response, prepared.mapping)
-        return _restored(response, prepared.mapping)
+        return _answer(response, prepared.mapping, bool(kwargs.get("stream")), _arestored_stream)
 
     def _prepare(self, model: str, messages: Any, kwargs: dict[str, Any]) -> _Prepared:
         prepared = self._plan(model, messages)
@@ -209,6 +201,18 @@ class PseudonymizingRouter:
         deployments = self.router.get_model_list(model_name=model) or []
         found = {deployment_route(d) for d in deployments}
         return tuple(k for k in ("local", "cloud") if k in found)
+
+
+def _answer(
+    response: Any,
+    mapping: Pseudonymizer | None,
+    stream: bool,
+    restored_stream: Callable[[Any, Pseudonymizer], Any],
+) -> Any:
+    """The router's answer as the caller gets it: unchanged when nothing was masked."""
+    if mapping is None:
+        return response
+    return restored_stream(response, mapping) if stream else _restored(response, mapping)
 
 
 def _restored(response: Any, mapping: Pseudonymizer) -> Any:
